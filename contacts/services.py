@@ -1,0 +1,31 @@
+"""Writes that touch a contact and its people together (each one atomic)."""
+
+from django.db import transaction
+
+from contacts.models import Contact, ContactPerson
+
+
+@transaction.atomic
+def save_person(*, person: ContactPerson) -> ContactPerson:
+    """Save a person; a new primary person takes the flag from the previous one."""
+    if person.is_primary:
+        ContactPerson.objects.filter(contact_id=person.contact_id, is_primary=True).exclude(
+            pk=person.pk
+        ).update(is_primary=False)
+    person.save()
+    person.contact.refresh_search_text()
+    return person
+
+
+@transaction.atomic
+def delete_person(*, person: ContactPerson) -> None:
+    contact = person.contact
+    person.delete()
+    contact.refresh_search_text()
+
+
+@transaction.atomic
+def create_contact(*, contact: Contact, created_by) -> Contact:
+    contact.created_by = created_by
+    contact.save()
+    return contact

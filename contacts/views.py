@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts import services
+from contacts.access import get_contact_for_user, get_person_for_user
+from contacts.filters import ContactFilter
+from contacts.forms import ContactForm, ContactPersonForm
+from contacts.models import Contact
+from crm import slots
+from crm.csv_export import csv_response
+from crm.pagination import paginate, query_without
+
+CONTACT_COLUMNS = [
+    ("external_ref", "external_ref"), ("name", "name"), ("kind", "kind"), ("status", "status"),
+    ("email", "email"), ("phone", "phone"), ("website", "website"), ("street", "street"),
+    ("city", "city"), ("region", "region"), ("postal_code", "postal_code"),
+    ("country", "country"), ("language", "language"), ("description", "description"),
+]
+
+
+def filtered_contacts(request) -> ContactFilter:
+    contacts = Contact.objects.select_related("account_manager")
+    return ContactFilter(request.GET or None, queryset=contacts)
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_list(request):
+    contact_filter = filtered_contacts(request)
+    page = paginate(request, contact_filter.qs)
+    return render(request, "contacts/contact_list.html", {
+        "filter": contact_filter,
+        "page": page,
+        "page_query": query_without(request, "page"),
+        "sort_query": query_without(request, "page", "ordering"),
+        "ordering": request.GET.get("ordering", ""),
+    })
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_export(request):
+    """CSV of exactly what the list shows with the same filters (all pages)."""
+    contacts = filtered_contacts(request).qs.select_related(None).select_related("account_manager")
+    header = [column for column, _field in CONTACT_COLUMNS] + ["account_manager"]
+
+    def rows():
+        for contact in contacts.iterator(chunk_size=2000):
+            manager = contact.account_manager.get_username() if contact.account_manager else ""
+            yield [getattr(contact, field) for _column, field in CONTACT_COLUMNS] + [manager]
+
+    return csv_response("contacts.csv", header, rows())
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_detail(request, pk):
+    contact = get_contact_for_user(request, pk)
+    tabs = slots.panels(slots.CONTACT_TABS)
+    active = next((tab for tab in tabs if tab.key == request.GET.get("tab")), tabs[0] if tabs else None)
+    people = list(contact.people.all())
+    if request.user.has_perm("contacts.change_contact"):
+        for person in people:
+            person.form = ContactPersonForm(instance=person, prefix=f"person-{person.pk}")
+    return render(request, "contacts/contact_detail.html", {
+        "contact": contact,
+        "people": people,
+        "person_form": ContactPersonForm(prefix="new"),
+        "tabs": tabs,
+        "active_tab": active,
+        "tab_context": active.get_context(request, contact) if active else {},
+    })
+
+
+def save_contact_form(request, form: ContactForm, *, is_new: bool):
+    """Save unless the contact looks like a duplicate and the user has not said 'save anyway'."""
+    duplicates = form.likely_duplicates()
+    if duplicates and "save_anyway" not in request.POST:
+        return None, duplicates
+    if is_new:
+        contact = services.create_contact(contact=form.save(commit=False), created_by=request.user)
+    else:
+        contact = form.save()
+    return contact, []
+
+
+@permission_required("contacts.add_contact", raise_exception=True)
+def contact_create(request):
+    form = ContactForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        contact, duplicates = save_contact_form(request, form, is_new=True)
+        if contact:
+            messages.success(request, _("Contact “%(name)s” created.") % {"name": contact.name})
+            return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"form": form, "duplicates": duplicates})
+
+
+@permission_required("contacts.change_contact", raise_exception=True)
+def contact_update(request, pk):
+    contact = get_contact_for_user(request, pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        contact, duplicates = save_contact_form(request, form, is_new=False)
+        if contact:
+            messages.success(request, _("Contact “%(name)s” saved.") % {"name": contact.name})
+            return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"form": form, "duplicates": duplicates, "contact": form.instance})
+
+
+@permission_required("contacts.delete_contact", raise_exception=True)
+def contact_delete(request, pk):
+    contact = get_contact_for_user(request, pk)
+    if request.method == "POST":
+        name = contact.name
+        contact.delete()
+        messages.success(request, _("Contact “%(name)s” deleted.") % {"name": name})
+        return redirect("contacts:list")
+    related = [(_("people"), contact.people.count())]
+    for panel in slots.panels(slots.CONTACT_DELETE):
+        related += panel.get_context(request, contact)["counts"]
+    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact, "related": related})
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def person_add(request, pk):
+    contact = get_contact_for_user(request, pk)
+    form = ContactPersonForm(request.POST, prefix="new")
+    if form.is_valid():
+        person = form.save(commit=False)
+        person.contact = contact
+        services.save_person(person=person)
+        messages.success(request, _("%(name)s added.") % {"name": person.full_name})
+        return redirect(person)
+    return render(request, "contacts/person_form.html", {"contact": contact, "form": form}, status=400)
+
+
+@permission_required("contacts.change_contact", raise_exception=True)
+def person_update(request, pk, person_pk):
+    contact = get_contact_for_user(request, pk)
+    person = get_person_for_user(request, contact, person_pk)
+    form = ContactPersonForm(request.POST or None, instance=person, prefix=f"person-{person.pk}")
+    if request.method == "POST" and form.is_valid():
+        services.save_person(person=form.save(commit=False))
+        messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
+        return redirect(person)
+    return render(request, "contacts/person_form.html", {"contact": contact, "form": form, "person": person},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def person_delete(request, pk, person_pk):
+    contact = get_contact_for_user(request, pk)
+    person = get_person_for_user(request, contact, person_pk)
+    services.delete_person(person=person)
+    messages.success(request, _("%(name)s removed.") % {"name": person.full_name})
+    return redirect(contact.get_absolute_url() + "#people")

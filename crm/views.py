@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import activate
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm import slots
+from crm.forms import ProfileForm
+from crm.models import Profile
+
+
+def home(request):
+    """'My day': whatever the installed apps register on the home page."""
+    panels = [
+        {"panel": panel, **panel.get_context(request)} for panel in slots.panels(slots.HOME)
+    ]
+    return render(request, "crm/home.html", {"panels": panels})
+
+
+def safe_next(request, fallback: str) -> str:
+    """The `next` URL if it stays on this site, else the fallback."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch French / English; a signed-in user keeps the choice on every device."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(safe_next(request, reverse("home")))
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        profile = Profile.for_user(request.user)
+        profile.language = language
+        profile.save(update_fields=["language"])
+    set_language_cookie(response, language)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, then the user's own language comes back with them."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = Profile.for_user(form.get_user()).language
+        if language:
+            set_language_cookie(response, language)
+        return response
+
+
+def profile(request):
+    profile = Profile.for_user(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        response = redirect("profile")
+        if profile.language:
+            activate(profile.language)
+            set_language_cookie(response, profile.language)
+        messages.success(request, _("Your preferences were saved."))
+        return response
+    return render(request, "crm/profile.html", {"form": form})
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request):
+    # Rendered without the request: no context processor may touch the
+    # database, which may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

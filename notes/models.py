@@ -1,0 +1,162 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Contact
+
+
+class NoteType(models.Model):
+    """A configurable kind of note (meeting, phone call, ...), labelled in both languages."""
+
+    label_fr = models.CharField(_("French label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive types are no longer offered; old notes keep them.")
+    )
+
+    class Meta:
+        verbose_name = _("note type")
+        verbose_name_plural = _("note types")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["label_fr"], name="notetype_unique_label_fr"),
+            models.UniqueConstraint(fields=["label_en"], name="notetype_unique_label_en"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NoteQuerySet":
+        """The one place the admin-only rule lives: every surface starts here."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm("notes.view_admin_only_note"):
+            return self
+        return self.filter(admin_only=False)
+
+    def history(self):
+        return self.filter(is_done=True)
+
+    def actions(self):
+        return self.filter(is_done=False)
+
+    def follow_ups(self, *, on: datetime.date | None = None):
+        """Actions planned after today ("notes de relance")."""
+        return self.actions().filter(date__gt=on or today())
+
+    def overdue(self, *, on: datetime.date | None = None):
+        return self.actions().filter(date__lt=on or today())
+
+    def due_on(self, day: datetime.date):
+        return self.actions().filter(date=day)
+
+    def assigned_to(self, user):
+        return self.filter(assigned_to=user)
+
+    def pinned_first(self):
+        return self.order_by("-is_pinned", "-date", "-time", "-pk")
+
+
+class Note(models.Model):
+    """A note on a contact: an action until it is done, then a history note."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="notes"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        related_name="assigned_notes",
+    )
+    date = models.DateField(_("date"), default=today)
+    time = models.TimeField(_("time"), null=True, blank=True)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_done = models.BooleanField(_("done"), default=False)
+    admin_only = models.BooleanField(_("admin only"), default=False)
+    type = models.ForeignKey(
+        NoteType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="notes"
+    )
+    description = models.TextField(_("description"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-is_pinned", "-date", "-time", "-pk"]
+        permissions = [("view_admin_only_note", _("Can see admin-only notes"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_done=False, done_at__isnull=True) | Q(is_done=True),
+                name="note_done_at_only_when_done",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["contact", "-is_pinned", "-date", "-time", "-id"], name="note_contact_order_idx"),
+            models.Index(fields=["assigned_to", "is_done", "date"], name="note_assignee_state_idx"),
+            models.Index(fields=["date", "is_done"], name="note_date_idx"),
+        ]
+
+    def __str__(self):
+        first_line = self.description.strip().splitlines()[0] if self.description.strip() else ""
+        return first_line[:80]
+
+    def get_absolute_url(self):
+        return reverse("notes:detail", args=[self.pk])
+
+    @property
+    def is_history(self) -> bool:
+        return self.is_done
+
+    @property
+    def is_follow_up(self) -> bool:
+        return not self.is_done and self.date > today()
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_done and self.date < today()
+
+    @property
+    def state(self) -> str:
+        """history, follow_up, overdue or today (an action due today)."""
+        if self.is_done:
+            return "history"
+        if self.date > today():
+            return "follow_up"
+        if self.date < today():
+            return "overdue"
+        return "today"
+
+    def mark_done(self, done: bool = True) -> None:
+        self.is_done = done
+        self.done_at = timezone.now() if done else None

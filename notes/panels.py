@@ -1,0 +1,1 @@
+"""What the notes app adds to shared pages (home, contact file)."""

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from notes import views
+
+app_name = "notes"
+urlpatterns = [
+]
