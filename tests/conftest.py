@@ -1,0 +1,65 @@
+"""Personas shared by every test: a sales rep, a manager, an outsider, an anonymous visitor."""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from crm.permissions import MANAGERS, SALES_REPS
+from tests.factories import ContactFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default(settings):
+    # Tests speak the product's default language unless they switch.
+    settings.LANGUAGE_CODE = "fr"
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def rep(db):
+    return UserFactory(username="rep", first_name="Luc", last_name="Gagnon", groups=[SALES_REPS])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", first_name="Marie", last_name="Tremblay", groups=[MANAGERS])
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no group: may see nothing of the CRM."""
+    return UserFactory(username="outsider", first_name="Oscar", last_name="Dehors")
+
+
+def client_for(user, language="fr") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+@pytest.fixture
+def rep_client(rep):
+    return client_for(rep)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return client_for(manager)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return client_for(outsider)
+
+
+@pytest.fixture
+def rep_client_en(rep):
+    return client_for(rep, "en")
+
+
+@pytest.fixture
+def contact(db):
+    return ContactFactory(name="Boulangerie Saint-Roch")
