@@ -23,8 +23,8 @@ class Panel:
     key: str
     label: str
     template: str
-    # Called with (request, *objects) only when the panel is shown; returns
-    # the panel's template context.
+    # Called with (request, *objects) only when the panel is shown; what it
+    # returns is available to the panel's template as `data`.
     get_context: Callable[..., dict]
     order: int = 100
 

@@ -19,7 +19,7 @@ from crm.models import Profile
 def home(request):
     """'My day': whatever the installed apps register on the home page."""
     panels = [
-        {"panel": panel, **panel.get_context(request)} for panel in slots.panels(slots.HOME)
+        {"panel": panel, "data": panel.get_context(request)} for panel in slots.panels(slots.HOME)
     ]
     return render(request, "crm/home.html", {"panels": panels})
 

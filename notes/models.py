@@ -45,7 +45,7 @@ def today() -> datetime.date:
 class NoteQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NoteQuerySet":
         """The one place the admin-only rule lives: every surface starts here."""
-        if not user.is_authenticated or not user.is_active:
+        if not user.is_authenticated or not user.has_perm("notes.view_note"):
             return self.none()
         if user.has_perm("notes.view_admin_only_note"):
             return self

@@ -4,4 +4,10 @@ from notes import views
 
 app_name = "notes"
 urlpatterns = [
+    path("contacts/<int:contact_pk>/notes/new/", views.note_create, name="create"),
+    path("notes/<int:pk>/", views.note_detail, name="detail"),
+    path("notes/<int:pk>/edit/", views.note_update, name="update"),
+    path("notes/<int:pk>/delete/", views.note_delete, name="delete"),
+    path("notes/<int:pk>/done/", views.note_toggle_done, name="toggle_done"),
+    path("notes/<int:pk>/pin/", views.note_toggle_pin, name="toggle_pin"),
 ]

@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts.access import get_contact_for_user
+from crm.views import safe_next
+from notes.access import get_note_for_user
+from notes.forms import NoteForm
+from notes.models import Note
+
+
+def note_place(note: Note) -> str:
+    """Where a note is shown: its contact's Notes tab, at the note."""
+    return f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}"
+
+
+@permission_required("notes.add_note", raise_exception=True)
+def note_create(request, contact_pk):
+    contact = get_contact_for_user(request, contact_pk)
+    form = NoteForm(request.POST or None, user=request.user, instance=Note(contact=contact))
+    if request.method == "POST" and form.is_valid():
+        note = form.save(commit=False)
+        note.created_by = request.user
+        note.save()
+        messages.success(request, _("Note added."))
+        return redirect(note_place(note))
+    return render(request, "notes/note_form.html", {"form": form, "contact": contact})
+
+
+@permission_required("notes.view_note", raise_exception=True)
+def note_detail(request, pk):
+    note = get_note_for_user(request, pk)
+    return render(request, "notes/note_detail.html", {"note": note, "contact": note.contact})
+
+
+@permission_required("notes.change_note", raise_exception=True)
+def note_update(request, pk):
+    note = get_note_for_user(request, pk)
+    form = NoteForm(request.POST or None, user=request.user, instance=note)
+    if request.method == "POST" and form.is_valid():
+        note = form.save()
+        messages.success(request, _("Note saved."))
+        return redirect(note_place(note))
+    return render(request, "notes/note_form.html", {"form": form, "contact": note.contact, "note": note})
+
+
+@permission_required("notes.delete_note", raise_exception=True)
+def note_delete(request, pk):
+    note = get_note_for_user(request, pk)
+    if request.method == "POST":
+        contact = note.contact
+        note.delete()
+        messages.success(request, _("Note deleted."))
+        return redirect(f"{contact.get_absolute_url()}?tab=notes")
+    return render(request, "notes/note_confirm_delete.html", {"note": note, "contact": note.contact})
+
+
+@require_POST
+@permission_required("notes.change_note", raise_exception=True)
+def note_toggle_done(request, pk):
+    with transaction.atomic():
+        note = get_note_for_user(request, pk)
+        # Lock the row so two quick clicks cannot leave done_at inconsistent.
+        note = Note.objects.select_for_update().get(pk=note.pk)
+        note.mark_done(not note.is_done)
+        note.save(update_fields=["is_done", "done_at", "updated_at"])
+    messages.success(request, _("Marked done.") if note.is_done else _("Marked not done."))
+    return redirect(safe_next(request, note_place(note)))
+
+
+@require_POST
+@permission_required("notes.change_note", raise_exception=True)
+def note_toggle_pin(request, pk):
+    with transaction.atomic():
+        note = get_note_for_user(request, pk)
+        note = Note.objects.select_for_update().get(pk=note.pk)
+        note.is_pinned = not note.is_pinned
+        note.save(update_fields=["is_pinned", "updated_at"])
+    messages.success(request, _("Pinned.") if note.is_pinned else _("Unpinned."))
+    return redirect(safe_next(request, note_place(note)))

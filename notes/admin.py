@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from notes.models import Note, NoteType
+
+
+@admin.register(NoteType)
+class NoteTypeAdmin(admin.ModelAdmin):
+    list_display = ["label_fr", "label_en", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "contact", "date", "type", "assigned_to", "is_done", "is_pinned", "admin_only"]
+    list_filter = ["is_done", "is_pinned", "type", "date"]
+    search_fields = ["description", "contact__name"]
+    list_select_related = ["contact", "type", "assigned_to"]
+    autocomplete_fields = ["contact"]
+    date_hierarchy = "date"
+    readonly_fields = ["done_at", "created_by", "created_at", "updated_at"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The admin honours the admin-only rule like every other surface.
+        return Note.objects.visible_to(request.user)
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if request.user.has_perm("notes.view_admin_only_note"):
+            filters.append("admin_only")
+        return filters
+
+    def get_exclude(self, request, obj=None):
+        if not request.user.has_perm("notes.view_admin_only_note"):
+            return ["admin_only"]
+        return []
+
+    def get_list_display(self, request):
+        display = list(super().get_list_display(request))
+        if not request.user.has_perm("notes.view_admin_only_note"):
+            display.remove("admin_only")
+        return display
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if "is_done" in form.changed_data:
+            obj.mark_done(obj.is_done)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,84 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from notes.models import Note, NoteType
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class NoteTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, note_type):
+        return note_type.label
+
+
+class NoteForm(forms.ModelForm):
+    """The guide's note form. The admin-only box exists only for users allowed to see such notes."""
+
+    assigned_to = UserChoiceField(label=_("Assigned to"), queryset=get_user_model().objects.none())
+    type = NoteTypeChoiceField(label=_("Type"), queryset=NoteType.objects.none())
+
+    class Meta:
+        model = Note
+        fields = ["assigned_to", "date", "time", "is_pinned", "is_done", "admin_only", "type", "description"]
+        labels = {
+            "date": _("Date"),
+            "time": _("Time"),
+            "is_pinned": _("Pin"),
+            "is_done": _("Is done?"),
+            "admin_only": _("Admin only"),
+            "description": _("Description"),
+        }
+        help_texts = {
+            "date": _("When it was done or is planned; the note shows on the calendar on this date."),
+            "time": _("Optional."),
+            "is_pinned": _("Shown at the top of the contact's notes."),
+            "is_done": _("A done note is a history note; otherwise it is an action to do."),
+            "admin_only": _("Only users with the permission see admin-only notes."),
+        }
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True)
+        if self.instance.assigned_to_id:
+            users = get_user_model().objects.filter(Q(is_active=True) | Q(pk=self.instance.assigned_to_id))
+        self.fields["assigned_to"].queryset = users.order_by("first_name", "last_name", "username")
+        # An inactive type is no longer offered, but a note that has it keeps it.
+        types = Q(is_active=True)
+        if self.instance.type_id:
+            types |= Q(pk=self.instance.type_id)
+        self.fields["type"].queryset = NoteType.objects.filter(types)
+        if not self.instance.pk:
+            self.initial["assigned_to"] = user.pk
+        if not user.has_perm("notes.view_admin_only_note"):
+            # Not offered means not settable: a forged value is ignored.
+            del self.fields["admin_only"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        checkboxes = [Column(name, css_class="col-auto") for name in ("is_pinned", "is_done", "admin_only") if name in self.fields]
+        self.helper.layout = Layout(
+            Row(Column("assigned_to", css_class="col-md-4"), Column("date", css_class="col-md-4"),
+                Column("time", css_class="col-md-4")),
+            Row(*checkboxes, css_class="g-4"),
+            Field("type"),
+            Field("description"),
+        )
+
+    def save(self, commit=True):
+        note = super().save(commit=False)
+        if "is_done" in self.changed_data or (note.is_done and note.done_at is None):
+            note.mark_done(note.is_done)
+        if commit:
+            note.save()
+        return note
