@@ -25,6 +25,11 @@ class ContactNoteFilter(django_filters.FilterSet):
         model = Note
         fields = ["type", "state"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
     def filter_state(self, queryset, name, value):
         day = today()
         return {

@@ -61,16 +61,18 @@ class NoteForm(forms.ModelForm):
         self.fields["type"].queryset = NoteType.objects.filter(types)
         if not self.instance.pk:
             self.initial["assigned_to"] = user.pk
+            # The guide never asks for a type: the first active one is the default.
+            self.initial["type"] = self.fields["type"].queryset.values_list("pk", flat=True).first()
         if not user.has_perm("notes.view_admin_only_note"):
             # Not offered means not settable: a forged value is ignored.
             del self.fields["admin_only"]
         self.helper = FormHelper()
         self.helper.form_tag = False
-        checkboxes = [Column(name, css_class="col-auto") for name in ("is_pinned", "is_done", "admin_only") if name in self.fields]
+        checkboxes = [Column(name, css_class="col-md-4") for name in ("is_pinned", "is_done", "admin_only") if name in self.fields]
         self.helper.layout = Layout(
             Row(Column("assigned_to", css_class="col-md-4"), Column("date", css_class="col-md-4"),
                 Column("time", css_class="col-md-4")),
-            Row(*checkboxes, css_class="g-4"),
+            Row(*checkboxes),
             Field("type"),
             Field("description"),
         )

@@ -2,12 +2,13 @@ from django.db import migrations
 
 from crm.permissions import MANAGERS, SALES_REPS, grant
 
+# The first active type (by order) is the form's default: a plain note.
 DEFAULT_TYPES = [
+    ("Note", "Note"),
     ("Rendez-vous", "Meeting"),
     ("Appel téléphonique", "Phone call"),
     ("Envoi courriel", "E-mail sent"),
     ("Courriel reçu", "E-mail received"),
-    ("Note", "Note"),
     ("Soumission envoyée", "Quote sent"),
     ("Tâche", "Task"),
 ]

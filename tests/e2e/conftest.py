@@ -32,13 +32,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=fr-CA"])
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, django_db_serialized_rollback, live_server):
+    """A French desktop browser tab on the live server.
+
+    Live-server tests empty the database after each test; the serialized
+    rollback puts back what migrations created (groups, note types, lists).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-CA")
     context.set_default_timeout(10_000)
     page = context.new_page()
