@@ -1,2 +1,14 @@
+from django.urls import path
+
+from prospection import views
+
 app_name = "prospection"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("chart.svg", views.band_chart, name="chart"),
+    path("export.csv", views.export, name="export"),
+    path("contacts/<int:contact_pk>/info/", views.save_prospect_info, name="prospect_info"),
+    path("contacts/<int:contact_pk>/new/", views.opportunity_create, name="create"),
+    path("<int:pk>/", views.opportunity_update, name="update"),
+    path("<int:pk>/delete/", views.opportunity_delete, name="delete"),
+]

@@ -1,0 +1,85 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.text import fold
+from prospection.forms import UserChoiceField, users_offered
+from prospection.models import Category, Opportunity, Product, Stage, band_choices
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """An allow-listed sort; the primary key breaks ties so pages never overlap."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value and not any(v in (None, "") for v in value):
+            qs = qs.order_by(*qs.query.order_by, "-pk")
+        return qs
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    representative = UserFilter(
+        label=_("Representative"), queryset=users_offered(), empty_label=_("Everyone")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Open / closed"), field_name="stage__outcome", choices=Stage.Outcome.choices,
+        empty_label=_("All"),
+    )
+    stage = django_filters.ModelChoiceFilter(
+        label=_("Stage"), queryset=Stage.objects.all(), empty_label=_("All stages")
+    )
+    product = django_filters.ModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.all(), empty_label=_("All products")
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=_("All categories")
+    )
+    band = django_filters.TypedChoiceFilter(
+        label=_("Success band"), choices=band_choices, coerce=int, empty_label=_("All bands")
+    )
+    ordering = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("subject", "subject"), ("contact__name", "contact"), ("product__order", "product"),
+            ("stage__order", "stage"), ("representative__first_name", "representative"),
+            ("value", "value"), ("success_percent", "percent"), ("total", "total"),
+            ("expected_close_date", "close"), ("updated_at", "updated"),
+        ],
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["q", "representative", "outcome", "stage", "product", "category", "band"]
+
+    def search(self, queryset, name, value):
+        """Every word in the subject or in the contact's name (or e-mail, phone, people)."""
+        for word in value.split()[:8]:
+            queryset = queryset.filter(Q(subject__icontains=word) | Q(contact__search_text__contains=fold(word)))
+        return queryset
+
+    def describe(self) -> list[str]:
+        """The filters in force, as 'Label: value' lines (for the chart's subtitle)."""
+        if not self.is_bound:
+            return []
+        self.errors  # noqa: B018  (cleans the form; invalid filters are ignored, as in qs)
+        lines = []
+        for name in self.Meta.fields:
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            if name == "band":
+                shown = dict(band_choices())[value]
+            elif name == "outcome":
+                shown = Stage.Outcome(value).label
+            elif name == "representative":
+                shown = field.label_from_instance(value)
+            else:
+                shown = str(value)
+            lines.append(f"{field.label}: {shown}")
+        return lines

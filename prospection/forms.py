@@ -1,0 +1,135 @@
+import re
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from contacts.forms import AccountManagerForm
+from crm.formatting import format_number
+from prospection.models import Category, Opportunity, Product, Stage
+
+
+def user_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def users_offered(current_id=None):
+    """Active users, plus the one already chosen even if they left."""
+    users = get_user_model().objects.filter(Q(is_active=True) | Q(pk=current_id) if current_id else Q(is_active=True))
+    return users.order_by("first_name", "last_name", "username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return user_name(obj)
+
+
+SPACES = re.compile(r"[\s\u00a0\u202f'’$€]")
+THOUSANDS_WITH_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
+
+
+def normalize_amount(text: str, language: str) -> str:
+    """'10 000,50 $' (fr), '$10,000.50' (en) and '10000.50' all → '10000.50'."""
+    text = SPACES.sub("", text)
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        return text.replace(thousands, "").replace(decimal_mark, ".")
+    if "," in text:
+        if language.startswith("en") and THOUSANDS_WITH_COMMAS.match(text):
+            return text.replace(",", "")
+        return text.replace(",", ".")
+    return text
+
+
+class MoneyField(forms.DecimalField):
+    """An amount typed the way people write it in French or English."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_amount(value, get_language() or "fr")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_number(value, places=2)
+        return value
+
+    def widget_attrs(self, widget):
+        # No min/max/step: the server says what is wrong, in the user's language.
+        return {}
+
+
+class ProspectInfoForm(AccountManagerForm):
+    """The "Prospection" tab's own form: the account manager ("Gestionnaire de compte")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"] = UserChoiceField(
+            queryset=users_offered(self.instance.account_manager_id),
+            required=False,
+            label=_("Account manager"),
+            empty_label=_("(nobody)"),
+        )
+
+
+TOTAL_FIELD = HTML(
+    '{% load i18n crm_format %}<div class="mb-3"><label class="form-label" for="id_total">'
+    '{% translate "Total" %}</label><input type="text" readonly class="form-control-plaintext fw-bold opp-total"'
+    ' id="id_total" value="{{ opportunity.total|money }}" aria-describedby="id_total_help">'
+    '<div id="id_total_help" class="form-text">{% translate "(value − purchase costs) × success %" %}</div></div>'
+)
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = Opportunity
+        fields = [
+            "subject", "product", "stage", "contact_person", "category",
+            "value", "purchase_costs", "success_percent", "representative", "expected_close_date",
+        ]
+        field_classes = {"value": MoneyField, "purchase_costs": MoneyField, "representative": UserChoiceField}
+        widgets = {
+            "success_percent": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, contact, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        opportunity = self.instance
+        opportunity.contact = contact
+        fields = self.fields
+        fields["product"].queryset = Product.objects.offered(opportunity.product_id)
+        fields["stage"].queryset = Stage.objects.offered(opportunity.stage_id)
+        fields["category"].queryset = Category.objects.offered(opportunity.category_id)
+        fields["contact_person"].queryset = contact.people.all()
+        fields["representative"].queryset = users_offered(opportunity.representative_id)
+        fields["representative"].required = False
+        fields["representative"].help_text = _("By default the contact’s account manager, else you.")
+        fields["success_percent"].widget.attrs.pop("min", None)
+        fields["success_percent"].widget.attrs.pop("max", None)
+        if opportunity.pk is None:
+            fields["representative"].initial = Opportunity.default_representative(contact, user)
+            fields["stage"].initial = Stage.objects.active().filter(outcome=Stage.Outcome.OPEN).first()
+        self.default_representative = Opportunity.default_representative(contact, user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("subject", css_class="col-md-8"), Column("product", css_class="col-md-4")),
+            Row(Column("stage", css_class="col-md-4"), Column("contact_person", css_class="col-md-4"),
+                Column("category", css_class="col-md-4")),
+            Row(Column("value", css_class="col-md-3"), Column("purchase_costs", css_class="col-md-3"),
+                Column("success_percent", css_class="col-md-2"),
+                Column(TOTAL_FIELD if opportunity.pk else HTML(""), css_class="col-md-4")),
+            Row(Column("representative", css_class="col-md-6"), Column("expected_close_date", css_class="col-md-6")),
+        )
+
+    def clean_representative(self):
+        return self.cleaned_data.get("representative") or self.default_representative

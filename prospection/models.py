@@ -1,0 +1,295 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Cast, Round
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Contact, ContactPerson
+from prospection.expressions import OpportunityTotal
+
+# Success bands of the dashboard chart: a band holds its lower bound; 100 % is in the last.
+BANDS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 100)]
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def band_label(index: int) -> str:
+    low, high = BANDS[index]
+    return gettext("%(low)d–%(high)d%%") % {"low": low, "high": high}
+
+
+def band_choices() -> list[tuple[int, str]]:
+    return [(index, band_label(index)) for index in range(len(BANDS))]
+
+
+class ListEntryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def offered(self, current_id=None):
+        """Active entries, plus the one a row already holds even if it was deactivated."""
+        return self.filter(Q(is_active=True) | Q(pk=current_id)) if current_id else self.active()
+
+
+class ListEntry(models.Model):
+    """A configurable list value (admin), labelled in both languages."""
+
+    label_fr = models.CharField(_("French label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Inactive values are no longer offered; opportunities keep them."),
+    )
+
+    objects = ListEntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+
+class Product(ListEntry):
+    """A line of business ("Produit")."""
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(fields=["label_fr"], name="product_unique_label_fr"),
+            models.UniqueConstraint(fields=["label_en"], name="product_unique_label_en"),
+        ]
+
+
+class Stage(ListEntry):
+    """A step of the sale ("Étape"); won and lost stages close the opportunity."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, default=Outcome.OPEN)
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["label_fr"], name="stage_unique_label_fr"),
+            models.UniqueConstraint(fields=["label_en"], name="stage_unique_label_en"),
+            models.CheckConstraint(condition=Q(outcome__in=["open", "won", "lost"]), name="stage_outcome_valid"),
+        ]
+
+
+class Category(ListEntry):
+    """Where the opportunity came from ("Catégorie"): inbound call, referral..."""
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["label_fr"], name="category_unique_label_fr"),
+            models.UniqueConstraint(fields=["label_en"], name="category_unique_label_en"),
+        ]
+
+
+def cents_sum(field: str, **extra) -> Sum:
+    """Sum of a money column in whole cents: exact on SQLite too, where decimals are floats."""
+    return Sum(Cast(Round(F(field) * 100), models.BigIntegerField()), **extra)
+
+
+def from_cents(cents) -> Decimal:
+    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(stage__outcome=Stage.Outcome.OPEN)
+
+    def won(self):
+        return self.filter(stage__outcome=Stage.Outcome.WON)
+
+    def lost(self):
+        return self.filter(stage__outcome=Stage.Outcome.LOST)
+
+    def for_representative(self, user):
+        return self.filter(representative=user)
+
+    def with_band(self):
+        """Each row with its success band's bounds in percent (band itself is a stored column)."""
+        return self.annotate(band_low=F("band") * 20, band_high=F("band") * 20 + 20)
+
+    def in_band(self, index: int):
+        return self.filter(band=index)
+
+    def for_list(self):
+        return self.select_related(
+            "contact", "product", "stage", "category", "representative", "contact_person"
+        )
+
+    def figures(self) -> dict:
+        """Count, summed value and total, and count and total per success band: ONE query.
+
+        Returns {"count", "value", "total", "bands": [{"index", "label", "count", "total"}]}.
+        """
+        # Aliases must not shadow the columns they sum ("total", "value").
+        aggregates = {"n": Count("pk"), "value_sum": cents_sum("value"), "total_sum": cents_sum("total")}
+        for index in range(len(BANDS)):
+            aggregates[f"n_{index}"] = Count("pk", filter=Q(band=index))
+            aggregates[f"total_sum_{index}"] = cents_sum("total", filter=Q(band=index))
+        row = self.order_by().aggregate(**aggregates)
+        return {
+            "count": row["n"],
+            "value": from_cents(row["value_sum"]),
+            "total": from_cents(row["total_sum"]),
+            "bands": [
+                {"index": index, "label": band_label(index),
+                 "count": row[f"n_{index}"], "total": from_cents(row[f"total_sum_{index}"])}
+                for index in range(len(BANDS))
+            ],
+    }
+
+
+class Opportunity(models.Model):
+    """A sales opportunity ("opportunité de vente") on a contact."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="opportunities"
+    )
+    subject = models.CharField(_("Subject"), max_length=200)
+    product = models.ForeignKey(
+        Product, verbose_name=_("Product"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="opportunities",
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("Stage"), on_delete=models.PROTECT, related_name="opportunities"
+    )
+    contact_person = models.ForeignKey(
+        ContactPerson, verbose_name=_("Contact person"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="opportunities",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("Category"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="opportunities",
+    )
+    value = models.DecimalField(
+        _("Opportunity value"), **MONEY, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Expected amount, excluding taxes."),
+    )
+    purchase_costs = models.DecimalField(
+        _("Purchase costs"), **MONEY, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("External costs, deducted from the value."),
+    )
+    success_percent = models.SmallIntegerField(
+        _("Success %"), default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Representative"), on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    expected_close_date = models.DateField(_("Expected close date"), null=True, blank=True)
+    total = models.GeneratedField(
+        expression=OpportunityTotal(F("value"), F("purchase_costs"), F("success_percent")),
+        output_field=models.DecimalField(**MONEY),
+        db_persist=True,
+        verbose_name=_("Total"),
+    )
+    band = models.GeneratedField(
+        expression=Case(
+            When(success_percent__gte=80, then=Value(4)),
+            When(success_percent__gte=60, then=Value(3)),
+            When(success_percent__gte=40, then=Value(2)),
+            When(success_percent__gte=20, then=Value(1)),
+            default=Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("success band"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+        null=True, blank=True, editable=False, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sales opportunity")
+        verbose_name_plural = _("sales opportunities")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="opportunity_value_not_negative",
+                violation_error_message=_("The opportunity value cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(purchase_costs__gte=0), name="opportunity_costs_not_negative",
+                violation_error_message=_("Purchase costs cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(success_percent__gte=0, success_percent__lte=100),
+                name="opportunity_percent_0_100",
+                violation_error_message=_("The success percentage must be between 0 and 100."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["representative", "band"], name="opp_rep_band_idx"),
+            models.Index(fields=["stage", "band"], name="opp_stage_band_idx"),
+            models.Index(fields=["band"], name="opp_band_idx"),
+            models.Index(fields=["expected_close_date"], name="opp_close_date_idx"),
+            models.Index(fields=["contact", "-updated_at"], name="opp_contact_updated_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="opp_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("prospection:update", args=[self.pk])
+
+    @property
+    def band_label(self) -> str:
+        return band_label(self.band)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage.outcome == Stage.Outcome.OPEN
+
+    @staticmethod
+    def default_representative(contact: Contact, user):
+        """The contact's account manager when there is an active one, else `user`."""
+        manager = contact.account_manager
+        return manager if manager is not None and manager.is_active else user
+
+    def clean(self):
+        if (
+            self.contact_person_id
+            and self.contact_id
+            and self.contact_person.contact_id != self.contact_id
+        ):
+            raise ValidationError(
+                {"contact_person": _("Choose one of this contact’s people.")}, code="other_contact"
+            )
+
+    def save(self, *args, **kwargs):
+        if self.representative_id is None and self.contact_id:
+            self.representative = self.default_representative(self.contact, self.created_by)
+        super().save(*args, **kwargs)

@@ -1,0 +1,47 @@
+"""What the prospection module adds to shared pages (contact file, home)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm import slots
+from crm.slots import Panel
+from prospection.forms import ProspectInfoForm
+from prospection.models import Opportunity
+
+
+def contact_tab_context(request, contact) -> dict:
+    """The account manager form, the contact's opportunities and their sums (3 queries)."""
+    context = {"can_view": request.user.has_perm("prospection.view_opportunity")}
+    if request.user.has_perm("contacts.change_contact"):
+        context["info_form"] = ProspectInfoForm(instance=contact)
+    if context["can_view"]:
+        opportunities = Opportunity.objects.filter(contact=contact)
+        context["opportunities"] = list(
+            opportunities.select_related("product", "stage", "representative", "contact_person")
+        )
+        context["figures"] = opportunities.figures() if context["opportunities"] else None
+    return context
+
+
+def contact_delete_counts(request, contact) -> dict:
+    return {"counts": [(_("sales opportunities"), Opportunity.objects.filter(contact=contact).count())]}
+
+
+def home_context(request) -> dict:
+    """My open opportunities: count and summed totals (1 query)."""
+    if not request.user.has_perm("prospection.view_opportunity"):
+        return {"allowed": False}
+    return {"allowed": True, "figures": Opportunity.objects.open().for_representative(request.user).figures()}
+
+
+slots.register(slots.CONTACT_TABS, Panel(
+    key="prospection", label=_("Prospection"), template="prospection/_contact_tab.html",
+    get_context=contact_tab_context, order=20,
+))
+slots.register(slots.CONTACT_DELETE, Panel(
+    key="prospection", label=_("Sales opportunities"), template="",
+    get_context=contact_delete_counts, order=20,
+))
+slots.register(slots.HOME, Panel(
+    key="prospection", label=_("My open opportunities"), template="prospection/_home_panel.html",
+    get_context=home_context, order=30,
+))

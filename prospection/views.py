@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts.access import get_contact_for_user
+from crm.csv_export import csv_response
+from crm.pagination import paginate, query_without
+from prospection import chart
+from prospection.filters import OpportunityFilter
+from prospection.forms import OpportunityForm, ProspectInfoForm, user_name
+from prospection.models import Opportunity
+
+
+def get_opportunity_for_user(request, pk) -> Opportunity:
+    """The opportunity, or 404. Whoever may view opportunities sees them all."""
+    return get_object_or_404(Opportunity.objects.for_list().select_related("created_by"), pk=pk)
+
+
+def contact_tab_url(contact) -> str:
+    return contact.get_absolute_url() + "?tab=prospection#contact-tabs"
+
+
+def filtered_opportunities(request) -> OpportunityFilter:
+    return OpportunityFilter(request.GET or None, queryset=Opportunity.objects.for_list())
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def dashboard(request):
+    """The list with its filters, sums and chart: 11 queries whatever the number of rows."""
+    opportunity_filter = filtered_opportunities(request)
+    figures = opportunity_filter.qs.figures()
+    filter_query = query_without(request, "page", "ordering")
+    return render(request, "prospection/dashboard.html", {
+        "filter": opportunity_filter,
+        "page": paginate(request, opportunity_filter.qs),
+        "figures": figures,
+        "chart_alt": chart.alt_text(figures),
+        "filter_query": filter_query,
+        "page_query": query_without(request, "page"),
+        "sort_query": filter_query,
+        "ordering": request.GET.get("ordering", ""),
+        "mine": request.GET.get("representative") == str(request.user.pk),
+    })
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def band_chart(request):
+    """The chart as SVG for the dashboard's filters (1 query; drawn only when the figures change)."""
+    opportunity_filter = filtered_opportunities(request)
+    figures = opportunity_filter.qs.figures()
+    subtitle = " · ".join(opportunity_filter.describe())
+    etag = '"%s"' % chart.cache_key(figures, subtitle, request.LANGUAGE_CODE).rsplit(":", 1)[1]
+    if etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = HttpResponse(chart.band_chart_svg(figures, subtitle=subtitle), content_type="image/svg+xml")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+EXPORT_HEADER = [
+    "subject", "contact", "contact_external_ref", "product", "stage", "outcome", "contact_person",
+    "category", "value", "purchase_costs", "success_percent", "total", "representative",
+    "expected_close_date", "created_at", "updated_at",
+]
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def export(request):
+    """CSV of exactly what the dashboard lists with the same filters (all pages)."""
+    opportunities = filtered_opportunities(request).qs
+
+    def rows():
+        for opp in opportunities.iterator(chunk_size=2000):
+            yield [
+                opp.subject, opp.contact.name, opp.contact.external_ref,
+                opp.product.label if opp.product else "", opp.stage.label, opp.stage.outcome,
+                opp.contact_person.full_name if opp.contact_person else "",
+                opp.category.label if opp.category else "",
+                opp.value, opp.purchase_costs, opp.success_percent, opp.total,
+                opp.representative.get_username(),
+                opp.expected_close_date.isoformat() if opp.expected_close_date else "",
+                opp.created_at.isoformat(timespec="seconds"), opp.updated_at.isoformat(timespec="seconds"),
+            ]
+
+    return csv_response("opportunities.csv", EXPORT_HEADER, rows())
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def save_prospect_info(request, contact_pk):
+    """The Prospection tab's "Sauvegarder info. prospect": the account manager only."""
+    contact = get_contact_for_user(request, contact_pk)
+    form = ProspectInfoForm(request.POST, instance=contact)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Prospect info saved."))
+    else:
+        messages.error(request, _("Prospect info not saved: choose an active user as account manager."))
+    return redirect(contact_tab_url(contact))
+
+
+@permission_required("prospection.add_opportunity", raise_exception=True)
+def opportunity_create(request, contact_pk):
+    contact = get_contact_for_user(request, contact_pk)
+    form = OpportunityForm(request.POST or None, contact=contact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        opportunity = form.save(commit=False)
+        opportunity.created_by = request.user
+        opportunity.save()
+        messages.success(request, _("Sales opportunity “%(subject)s” created.") % {"subject": opportunity.subject})
+        return redirect(opportunity)
+    return render(request, "prospection/opportunity_form.html", {"form": form, "contact": contact},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def opportunity_update(request, pk):
+    opportunity = get_opportunity_for_user(request, pk)
+    can_change = request.user.has_perm("prospection.change_opportunity")
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
+    form = OpportunityForm(request.POST or None, instance=opportunity, contact=opportunity.contact, user=request.user)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        opportunity = form.save()
+        messages.success(request, _("Sales opportunity “%(subject)s” saved.") % {"subject": opportunity.subject})
+        return redirect(opportunity)
+    return render(request, "prospection/opportunity_form.html", {
+        "form": form, "contact": opportunity.contact, "opportunity": opportunity, "can_change": can_change,
+        "representative_name": user_name(opportunity.representative),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@permission_required("prospection.delete_opportunity", raise_exception=True)
+def opportunity_delete(request, pk):
+    opportunity = get_opportunity_for_user(request, pk)
+    if request.method == "POST":
+        opportunity.delete()
+        messages.success(request, _("Sales opportunity “%(subject)s” deleted.") % {"subject": opportunity.subject})
+        return redirect(contact_tab_url(opportunity.contact))
+    return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
