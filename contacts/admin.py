@@ -1,22 +1,48 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from contacts.filters import search_words
 from contacts.models import Contact, ContactPerson
+
+
+class ContactPersonInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        primary = [
+            form for form in self.forms
+            if form.cleaned_data.get("is_primary") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(primary) > 1:
+            raise forms.ValidationError(_("Only one person can be the primary contact."))
 
 
 class ContactPersonInline(admin.TabularInline):
     model = ContactPerson
+    formset = ContactPersonInlineFormSet
     extra = 0
 
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "status", "email", "phone", "city", "account_manager", "updated_at"]
-    list_filter = ["status", "kind", "language", "account_manager"]
-    search_fields = ["name", "email", "phone", "external_ref", "people__last_name", "people__email"]
+    list_filter = ["status", "kind", "language", "account_manager", "created_at"]
+    # Searched through the folded search_text (see get_search_results), so
+    # "eric" finds "Éric" here as in the contact list.
+    search_fields = ["name", "email", "external_ref"]
+    search_help_text = _("Name, e-mail, phone, external reference, or a person's name or e-mail.")
     list_select_related = ["account_manager"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [ContactPersonInline]
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        words = search_words(search_term)
+        if not words:
+            return queryset, False
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset, False
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -31,11 +57,14 @@ class ContactAdmin(admin.ModelAdmin):
 @admin.register(ContactPerson)
 class ContactPersonAdmin(admin.ModelAdmin):
     list_display = ["full_name", "contact", "role", "email", "phone", "is_primary"]
-    list_filter = ["is_primary"]
-    search_fields = ["first_name", "last_name", "email", "contact__name"]
+    list_filter = ["is_primary", "contact__status", "contact__kind"]
+    search_fields = ["first_name", "last_name", "email", "phone", "role", "contact__name"]
     list_select_related = ["contact"]
     autocomplete_fields = ["contact"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        obj.contact.refresh_search_text()
+    def delete_queryset(self, request, queryset):
+        # A bulk delete skips ContactPerson.delete(), which keeps search_text right.
+        contacts = list(Contact.objects.filter(people__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for contact in contacts:
+            contact.refresh_search_text()

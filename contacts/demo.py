@@ -1,6 +1,9 @@
 """Demo contacts of every status, with people (bilingual, Québec flavoured)."""
 
+import re
+
 from contacts.models import Contact, ContactPerson
+from crm.text import fold
 
 CONTACTS = [
     # (ref, name, kind, status, city, language, email, phone, website, people)
@@ -35,7 +38,14 @@ CONTACTS = [
 ]
 
 
+def demo_email(first: str, last: str) -> str:
+    """émilie, Côté → emilie.cote@example.com (ASCII, so it is a valid address)."""
+    local = ".".join(re.sub(r"[^a-z0-9]+", "", fold(part)) for part in (first, last))
+    return f"{local}@example.com"
+
+
 def seed(*, users) -> int:
+    """Create the demo contacts once (matched by external_ref); returns how many were new."""
     created_count = 0
     for ref, name, kind, status, city, language, email, phone, website, people in CONTACTS:
         contact, created = Contact.objects.get_or_create(
@@ -51,11 +61,11 @@ def seed(*, users) -> int:
         if not created:
             continue
         created_count += 1
-        for first, last, role, *primary in people:
+        for number, (first, last, role, *primary) in enumerate(people, start=1):
             ContactPerson.objects.create(
                 contact=contact, first_name=first, last_name=last, role=role,
-                email=f"{first.lower()}.{last.lower()}@example.com".replace("é", "e").replace("è", "e"),
+                email=demo_email(first, last),
+                phone=f"{phone}, poste {100 + number}" if language == "fr" else f"{phone} ext. {100 + number}",
                 is_primary=bool(primary),
             )
-        contact.refresh_search_text()
     return created_count

@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
@@ -5,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, ContactPerson
+
+HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:(?!\d)", re.IGNORECASE)
 
 
 class ContactForm(forms.ModelForm):
@@ -38,8 +42,30 @@ class ContactForm(forms.ModelForm):
             Field("description"),
         )
 
-    def likely_duplicates(self):
-        """Other contacts with the same e-mail or the same name (at most 5)."""
+    def clean_website(self):
+        # "www.example.com" is what people type; the link needs a scheme. Any
+        # other scheme (mailto:, javascript:, ftp://) is left for the validator
+        # to refuse; "host:8080" is a port, not a scheme.
+        website = self.cleaned_data["website"].strip()
+        if website and not HAS_SCHEME.match(website):
+            website = "https://" + website
+        return website
+
+    def clean_external_ref(self):
+        # Said on the field; the database constraint is the last line of defence.
+        external_ref = self.cleaned_data["external_ref"].strip()
+        if external_ref and Contact.objects.filter(external_ref=external_ref).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another contact already has this external reference."), code="unique")
+        return external_ref
+
+    def likely_duplicates(self) -> list[Contact]:
+        """Other contacts with the same e-mail or the same name (at most 5; 1 query, or none).
+
+        When editing, only a changed name or e-mail is checked again, so that
+        a known look-alike does not ask for "save anyway" on every edit.
+        """
+        if self.instance.pk and not {"name", "email"} & set(self.changed_data):
+            return []
         name = self.cleaned_data.get("name", "")
         email = self.cleaned_data.get("email", "")
         match = Q(name__iexact=name)
@@ -48,7 +74,7 @@ class ContactForm(forms.ModelForm):
         others = Contact.objects.filter(match)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        return list(others.only("pk", "name", "email", "city")[:5])
+        return list(others.only("pk", "name", "email", "city").order_by("name", "pk")[:5])
 
 
 class ContactPersonForm(forms.ModelForm):

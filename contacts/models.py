@@ -3,9 +3,10 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.text import fold
+from crm.text import digits, fold
 
 http_url = URLValidator(schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://."))
 
@@ -76,6 +77,7 @@ class Contact(models.Model):
                 fields=["external_ref"],
                 condition=~Q(external_ref=""),
                 name="contact_unique_external_ref",
+                violation_error_message=_("Another contact already has this external reference."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["prospect", "client", "inactive"]),
@@ -100,31 +102,38 @@ class Contact(models.Model):
         return reverse("contacts:detail", args=[self.pk])
 
     @property
+    def website_url(self) -> str:
+        """The website if it is safe to link to (http or https only), else ''."""
+        return self.website if self.website.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def postal_address(self) -> str:
         locality = " ".join(part for part in [self.city, self.region, self.postal_code] if part)
         return "\n".join(part for part in [self.street, locality, self.country] if part)
 
     def build_search_text(self, people=None) -> str:
+        """Folded words the list's text search looks in: this contact's and its people's."""
         if people is None:
             people = self.people.all() if self.pk else []
         words = [self.name, self.email, self.phone, digits(self.phone), self.external_ref]
         for person in people:
-            words += [person.first_name, person.last_name, person.email, digits(person.phone)]
+            words += [person.first_name, person.last_name, person.email, person.phone, digits(person.phone)]
         return fold(" ".join(word for word in words if word))
 
     def refresh_search_text(self) -> None:
-        self.search_text = self.build_search_text()
-        Contact.objects.filter(pk=self.pk).update(search_text=self.search_text)
+        """Rebuild search_text from the people in the database (2 queries); the file counts as updated."""
+        people = ContactPerson.objects.filter(contact_id=self.pk).only(
+            "first_name", "last_name", "email", "phone"
+        )
+        self.search_text = self.build_search_text(people=people)
+        self.updated_at = timezone.now()
+        Contact.objects.filter(pk=self.pk).update(search_text=self.search_text, updated_at=self.updated_at)
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
-
-
-def digits(text: str) -> str:
-    return "".join(c for c in text or "" if c.isdigit())
 
 
 class ContactPerson(models.Model):
@@ -149,6 +158,7 @@ class ContactPerson(models.Model):
                 fields=["contact"],
                 condition=Q(is_primary=True),
                 name="contactperson_one_primary",
+                violation_error_message=_("This contact already has a primary person."),
             ),
         ]
         indexes = [models.Index(fields=["contact", "last_name"], name="person_contact_name_idx")]
@@ -162,3 +172,15 @@ class ContactPerson(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:detail", args=[self.contact_id]) + "#people"
+
+    # The contact's search_text holds its people's names, e-mails and phones,
+    # so every single-row write of a person rebuilds it. Bulk writes
+    # (QuerySet.update/delete, bulk_create) must call refresh_search_text().
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.contact.refresh_search_text()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.contact.refresh_search_text()
+        return result

@@ -7,21 +7,21 @@ from contacts.models import Contact, ContactPerson
 
 @transaction.atomic
 def save_person(*, person: ContactPerson) -> ContactPerson:
-    """Save a person; a new primary person takes the flag from the previous one."""
+    """Save a person; a new primary person takes the flag from the previous one.
+
+    Saving a person rebuilds the contact's search_text (see ContactPerson.save).
+    """
     if person.is_primary:
         ContactPerson.objects.filter(contact_id=person.contact_id, is_primary=True).exclude(
             pk=person.pk
         ).update(is_primary=False)
     person.save()
-    person.contact.refresh_search_text()
     return person
 
 
 @transaction.atomic
 def delete_person(*, person: ContactPerson) -> None:
-    contact = person.contact
     person.delete()
-    contact.refresh_search_text()
 
 
 @transaction.atomic
@@ -29,3 +29,12 @@ def create_contact(*, contact: Contact, created_by) -> Contact:
     contact.created_by = created_by
     contact.save()
     return contact
+
+
+@transaction.atomic
+def delete_contact(*, contact: Contact) -> None:
+    """Delete the contact with its people and whatever other apps attach with CASCADE.
+
+    Raises ProtectedError / RestrictedError if another app protects its rows.
+    """
+    contact.delete()

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,12 +15,18 @@ from crm import slots
 from crm.csv_export import csv_response
 from crm.pagination import paginate, query_without
 
+# (CSV column, model field): the export's columns, also what the imports read.
 CONTACT_COLUMNS = [
     ("external_ref", "external_ref"), ("name", "name"), ("kind", "kind"), ("status", "status"),
     ("email", "email"), ("phone", "phone"), ("website", "website"), ("street", "street"),
     ("city", "city"), ("region", "region"), ("postal_code", "postal_code"),
     ("country", "country"), ("language", "language"), ("description", "description"),
 ]
+NEW_PERSON_PREFIX = "new"
+
+
+def person_prefix(person) -> str:
+    return f"person-{person.pk}"
 
 
 def filtered_contacts(request) -> ContactFilter:
@@ -28,21 +36,23 @@ def filtered_contacts(request) -> ContactFilter:
 
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_list(request):
+    """The "Contacts" tab: filters, sort, one page (constant queries, see the tests)."""
     contact_filter = filtered_contacts(request)
-    page = paginate(request, contact_filter.qs)
+    page = paginate(request, contact_filter.qs.defer("search_text", "description", "street"))
     return render(request, "contacts/contact_list.html", {
         "filter": contact_filter,
         "page": page,
         "page_query": query_without(request, "page"),
         "sort_query": query_without(request, "page", "ordering"),
-        "ordering": request.GET.get("ordering", ""),
+        "ordering": contact_filter.current_ordering,
+        "export_query": query_without(request, "page"),
     })
 
 
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_export(request):
-    """CSV of exactly what the list shows with the same filters (all pages)."""
-    contacts = filtered_contacts(request).qs.select_related(None).select_related("account_manager")
+    """CSV of exactly what the list shows with the same filters and sort (all pages)."""
+    contacts = filtered_contacts(request).qs.defer("search_text")
     header = [column for column, _field in CONTACT_COLUMNS] + ["account_manager"]
 
     def rows():
@@ -50,26 +60,34 @@ def contact_export(request):
             manager = contact.account_manager.get_username() if contact.account_manager else ""
             yield [getattr(contact, field) for _column, field in CONTACT_COLUMNS] + [manager]
 
-    return csv_response("contacts.csv", header, rows())
+    return csv_response(f"contacts-{timezone.localdate():%Y-%m-%d}.csv", header, rows())
 
 
-@permission_required("contacts.view_contact", raise_exception=True)
-def contact_detail(request, pk):
-    contact = get_contact_for_user(request, pk)
+def render_contact_file(request, contact, *, new_person_form=None, person_form=None):
+    """The contact file; a person form that failed validation is shown open with its errors."""
     tabs = slots.panels(slots.CONTACT_TABS)
     active = next((tab for tab in tabs if tab.key == request.GET.get("tab")), tabs[0] if tabs else None)
     people = list(contact.people.all())
     if request.user.has_perm("contacts.change_contact"):
         for person in people:
-            person.form = ContactPersonForm(instance=person, prefix=f"person-{person.pk}")
+            if person_form is not None and person_form.instance.pk == person.pk:
+                person.form, person.form_open = person_form, True
+            else:
+                person.form = ContactPersonForm(instance=person, prefix=person_prefix(person))
     return render(request, "contacts/contact_detail.html", {
         "contact": contact,
         "people": people,
-        "person_form": ContactPersonForm(prefix="new"),
+        "person_form": new_person_form or ContactPersonForm(prefix=NEW_PERSON_PREFIX),
+        "person_form_open": new_person_form is not None,
         "tabs": tabs,
         "active_tab": active,
         "tab_context": active.get_context(request, contact) if active else {},
     })
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_detail(request, pk):
+    return render_contact_file(request, get_contact_for_user(request, pk))
 
 
 def save_contact_form(request, form: ContactForm, *, is_new: bool):
@@ -99,6 +117,9 @@ def contact_create(request):
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_update(request, pk):
     contact = get_contact_for_user(request, pk)
+    # The form writes what was typed onto the instance; the page's title and
+    # links keep the saved name until the form is saved.
+    saved_name = contact.name
     form = ContactForm(request.POST or None, instance=contact)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -106,7 +127,9 @@ def contact_update(request, pk):
         if contact:
             messages.success(request, _("Contact “%(name)s” saved.") % {"name": contact.name})
             return redirect(contact)
-    return render(request, "contacts/contact_form.html", {"form": form, "duplicates": duplicates, "contact": form.instance})
+    return render(request, "contacts/contact_form.html", {
+        "form": form, "duplicates": duplicates, "contact": form.instance, "contact_name": saved_name,
+    })
 
 
 @permission_required("contacts.delete_contact", raise_exception=True)
@@ -114,7 +137,11 @@ def contact_delete(request, pk):
     contact = get_contact_for_user(request, pk)
     if request.method == "POST":
         name = contact.name
-        contact.delete()
+        try:
+            services.delete_contact(contact=contact)
+        except (ProtectedError, RestrictedError):
+            messages.error(request, _("“%(name)s” cannot be deleted: other records still refer to it.") % {"name": name})
+            return redirect(contact)
         messages.success(request, _("Contact “%(name)s” deleted.") % {"name": name})
         return redirect("contacts:list")
     related = [(_("people"), contact.people.count())]
@@ -123,35 +150,37 @@ def contact_delete(request, pk):
     return render(request, "contacts/contact_confirm_delete.html", {"contact": contact, "related": related})
 
 
-@require_POST
 @permission_required("contacts.change_contact", raise_exception=True)
+@require_POST
 def person_add(request, pk):
     contact = get_contact_for_user(request, pk)
-    form = ContactPersonForm(request.POST, prefix="new")
+    form = ContactPersonForm(request.POST, prefix=NEW_PERSON_PREFIX)
     if form.is_valid():
         person = form.save(commit=False)
         person.contact = contact
         services.save_person(person=person)
         messages.success(request, _("%(name)s added.") % {"name": person.full_name})
         return redirect(person)
-    return render(request, "contacts/person_form.html", {"contact": contact, "form": form}, status=400)
+    return render_contact_file(request, contact, new_person_form=form)
 
 
 @permission_required("contacts.change_contact", raise_exception=True)
 def person_update(request, pk, person_pk):
+    """POST saves; GET is the stand-alone form for browsers without JavaScript."""
     contact = get_contact_for_user(request, pk)
     person = get_person_for_user(request, contact, person_pk)
-    form = ContactPersonForm(request.POST or None, instance=person, prefix=f"person-{person.pk}")
-    if request.method == "POST" and form.is_valid():
-        services.save_person(person=form.save(commit=False))
-        messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
-        return redirect(person)
-    return render(request, "contacts/person_form.html", {"contact": contact, "form": form, "person": person},
-                  status=400 if request.method == "POST" else 200)
+    form = ContactPersonForm(request.POST or None, instance=person, prefix=person_prefix(person))
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_person(person=form.save(commit=False))
+            messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
+            return redirect(person)
+        return render_contact_file(request, contact, person_form=form)
+    return render(request, "contacts/person_form.html", {"contact": contact, "form": form, "person": person})
 
 
-@require_POST
 @permission_required("contacts.change_contact", raise_exception=True)
+@require_POST
 def person_delete(request, pk, person_pk):
     contact = get_contact_for_user(request, pk)
     person = get_person_for_user(request, contact, person_pk)

@@ -1,0 +1,56 @@
+from collections import defaultdict
+
+import pytest
+
+from crm import slots
+from tests.conftest import client_for
+from tests.factories import ContactFactory, ContactPersonFactory, UserFactory
+
+
+@pytest.fixture
+def no_slots(monkeypatch):
+    """The contact pages with no tab or delete count from other apps, so query counts are ours."""
+    monkeypatch.setattr(slots, "_registry", defaultdict(dict))
+
+
+@pytest.fixture
+def fake_slots(monkeypatch):
+    """One tab and one delete count registered the way another app would."""
+    registry = defaultdict(dict)
+    monkeypatch.setattr(slots, "_registry", registry)
+    slots.register(slots.CONTACT_TABS, slots.Panel(
+        key="fake", label="Onglet de test", template="contacts/_status_badge.html",
+        get_context=lambda request, contact: {"contact": contact},
+    ))
+    slots.register(slots.CONTACT_DELETE, slots.Panel(
+        key="fake", label="", template="",
+        get_context=lambda request, contact: {"counts": [("widgets", 7)]},
+    ))
+    return registry
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="boss", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return client_for(superuser)
+
+
+@pytest.fixture
+def manager_client_en(manager):
+    return client_for(manager, "en")
+
+
+@pytest.fixture
+def contact_with_people(db):
+    contact = ContactFactory(name="Atelier Lavoie & Fils", email="contact@atelierlavoie.example", status="client")
+    ContactPersonFactory(contact=contact, first_name="Pierre", last_name="Lavoie", email="pierre@atelierlavoie.example",
+                         role="Président", is_primary=True)
+    ContactPersonFactory(contact=contact, first_name="Sophie", last_name="Côté", email="sophie@atelierlavoie.example",
+                         phone="514-555-0199")
+    contact.refresh_from_db()
+    return contact
+
