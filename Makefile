@@ -27,7 +27,7 @@ run: setup
 	DJANGO_DEBUG=on $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
