@@ -4,7 +4,6 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-export DJANGO_SETTINGS_MODULE ?= crm.settings
 
 .PHONY: setup run test test-e2e screenshots clean
 
