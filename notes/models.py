@@ -160,3 +160,73 @@ class Note(models.Model):
     def mark_done(self, done: bool = True) -> None:
         self.is_done = done
         self.done_at = timezone.now() if done else None
+
+
+def new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar address; whoever knows the token reads the feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("secret"), max_length=64, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [models.UniqueConstraint(fields=["token"], name="calendarfeed_unique_token")]
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("calendar:feed", args=[self.token])
+
+    @property
+    def full_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def webcal_url(self) -> str:
+        """The same address for the link that opens the user's calendar app."""
+        return "webcal://" + self.full_url.split("://", 1)[-1]
+
+    @classmethod
+    def rotate(cls, user) -> "CalendarFeed":
+        """A new secret for this user; the old address stops working at once."""
+        feed, created = cls.objects.get_or_create(user=user)
+        if not created:
+            feed.token = new_feed_token()
+            feed.created_at = timezone.now()
+            feed.save(update_fields=["token", "created_at"])
+        return feed
+
+
+class ReminderLog(models.Model):
+    """One row per user and day a reminder digest was sent: running twice sends nothing new."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminderlog_unique_user_day")]
+
+    def __str__(self):
+        return f"{self.user} {self.day.isoformat()}"
