@@ -26,6 +26,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("contacts/", include("contacts.urls")),
     path("", include("notes.urls")),
+    path("calendar/", include("notes.calendar_urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.PROSPECTION_ENABLED:
