@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, ContactPerson
@@ -34,7 +35,7 @@ class ContactForm(forms.ModelForm):
                 Column("status", css_class="col-md-3")),
             Row(Column("email", css_class="col-md-4"), Column("phone", css_class="col-md-4"),
                 Column("website", css_class="col-md-4")),
-            Fieldset(_("Postal address"),
+            Fieldset(format_html('<span class="fs-6 fw-semibold">{}</span>', _("Postal address")),
                      Field("street"),
                      Row(Column("city", css_class="col-md-4"), Column("region", css_class="col-md-3"),
                          Column("postal_code", css_class="col-md-2"), Column("country", css_class="col-md-3"))),
