@@ -9,6 +9,7 @@ never drawn twice, in this process or any other sharing the cache.
 import hashlib
 import io
 import json
+import re
 
 import matplotlib
 from django.conf import settings
@@ -38,6 +39,11 @@ def plain(text) -> str:
     return str(text).replace("$", r"\$")
 
 
+def whole_money(amount, language: str) -> str:
+    """An axis tick: 200 000 $ / $200,000 (cents only when the tick has some)."""
+    return re.sub(r"[.,]00(?=\D*$)", "", format_money(round(amount, 2), language=language))
+
+
 def cache_key(figures: dict, subtitle: str, language: str) -> str:
     drawn = {
         "v": CACHE_VERSION,
@@ -64,7 +70,7 @@ def alt_text(figures: dict) -> str:
 
 
 def render_band_chart(figures: dict, *, subtitle: str, language: str) -> bytes:
-    """Draw the chart (about 50 ms): bars of summed totals, labelled with money and counts."""
+    """Draw the chart (a few hundred milliseconds, hence the cache): bars of summed totals, labelled with money and counts."""
     bands = figures["bands"]
     labels = [plain(band["label"]) for band in bands]
     totals = [float(band["total"]) for band in bands]
@@ -81,7 +87,7 @@ def render_band_chart(figures: dict, *, subtitle: str, language: str) -> bytes:
     axes.set_xlabel(plain(_("Success %")), fontsize=FONT, usetex=False)
     axes.set_ylabel(plain(_("Total")), fontsize=FONT, usetex=False)
     axes.tick_params(labelsize=FONT)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: plain(format_money(y, language=language))))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: plain(whole_money(y, language))))
     axes.spines[["top", "right"]].set_visible(False)
     axes.axhline(0, color="#333333", linewidth=1)
     axes.grid(axis="y", color="#dddddd")

@@ -1,5 +1,7 @@
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.text import fold
@@ -39,8 +41,8 @@ class OpportunityFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(), empty_label=_("All categories")
     )
-    band = django_filters.TypedChoiceFilter(
-        label=_("Success band"), choices=band_choices, coerce=int, empty_label=_("All bands")
+    band = django_filters.ChoiceFilter(
+        label=_("Success band"), choices=band_choices, empty_label=_("All bands"), method="in_band"
     )
     ordering = StableOrderingFilter(
         label=_("Sort by"),
@@ -55,6 +57,15 @@ class OpportunityFilter(django_filters.FilterSet):
     class Meta:
         model = Opportunity
         fields = ["q", "representative", "outcome", "stage", "product", "category", "band"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+    def in_band(self, queryset, name, value):
+        return queryset.in_band(int(value))
 
     def search(self, queryset, name, value):
         """Every word in the subject or in the contact's name (or e-mail, phone, people)."""
@@ -74,12 +85,12 @@ class OpportunityFilter(django_filters.FilterSet):
                 continue
             field = self.form.fields[name]
             if name == "band":
-                shown = dict(band_choices())[value]
+                shown = dict(band_choices())[int(value)]
             elif name == "outcome":
                 shown = Stage.Outcome(value).label
             elif name == "representative":
                 shown = field.label_from_instance(value)
             else:
                 shown = str(value)
-            lines.append(f"{field.label}: {shown}")
+            lines.append(gettext("%(filter)s: %(value)s") % {"filter": field.label, "value": shown})
         return lines

@@ -80,12 +80,8 @@ class ProspectInfoForm(AccountManagerForm):
         )
 
 
-TOTAL_FIELD = HTML(
-    '{% load i18n crm_format %}<div class="mb-3"><label class="form-label" for="id_total">'
-    '{% translate "Total" %}</label><input type="text" readonly class="form-control-plaintext fw-bold opp-total"'
-    ' id="id_total" value="{{ opportunity.total|money }}" aria-describedby="id_total_help">'
-    '<div id="id_total_help" class="form-text">{% translate "(value − purchase costs) × success %" %}</div></div>'
-)
+# Read-only, after the opportunity is saved: the total the database computed.
+TOTAL_FIELD = HTML('{% include "prospection/_total_field.html" %}')
 
 
 class OpportunityForm(forms.ModelForm):
