@@ -11,7 +11,7 @@ from django.utils.translation import activate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import slots
+from crm import slots, throttle
 from crm.forms import ProfileForm
 from crm.models import Profile
 
@@ -63,11 +63,26 @@ def set_language(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, then the user's own language comes back with them."""
+    """Django's login, throttled; then the user's own language comes back with them."""
 
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if throttle.is_locked(username, throttle.client_address(request)):
+            form = self.get_form()
+            form.add_error(None, _(
+                "Too many failed sign-in attempts. For your security, wait %(minutes)d minutes and try again."
+            ) % {"minutes": throttle.LOCK_SECONDS // 60})
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.record_failure(self.request.POST.get("username", ""), throttle.client_address(self.request))
+        return super().form_invalid(form)
+
     def form_valid(self, form):
+        throttle.clear(form.get_user().get_username(), throttle.client_address(self.request))
         response = super().form_valid(form)
         language = Profile.for_user(form.get_user()).language
         if language:

@@ -17,6 +17,16 @@ def _french_by_default(settings):
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Sign-in throttling and cached charts must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def rep(db):
     return UserFactory(username="rep", first_name="Luc", last_name="Gagnon", groups=[SALES_REPS])

@@ -71,3 +71,36 @@ def test_password_change_keeps_me_signed_in_and_works(luc):
     luc.refresh_from_db()
     assert luc.check_password("Tres-Long-Mot-2026!")
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_repeated_failures_lock_the_account_even_with_the_right_password(luc):
+    client = Client()
+    for _ in range(5):
+        assert sign_in(client, password="wrong").status_code == 200
+    locked = sign_in(client)
+    assert locked.status_code == 429
+    assert "Trop de tentatives de connexion échouées" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lock_is_per_account_and_per_address(luc):
+    UserFactory(username="other")
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        attacker.post(reverse("login"), {"username": "luc", "password": "wrong"})
+    # The same address is locked out for every account...
+    blocked = attacker.post(reverse("login"), {"username": "other", "password": PASSWORD})
+    assert blocked.status_code == 429
+    # ...and the account is locked from every address, until the window ends.
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.7")).status_code == 429
+
+
+def test_a_good_sign_in_resets_the_account_count(luc):
+    client = Client()
+    for _ in range(4):
+        sign_in(client, password="wrong")
+    assert sign_in(client).status_code == 302
+    client.logout()
+    for _ in range(4):
+        sign_in(Client(REMOTE_ADDR="198.51.100.8"), password="wrong")
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.9")).status_code == 302
