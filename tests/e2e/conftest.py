@@ -83,3 +83,27 @@ def screenshot(page, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """Run axe-core (from npm) in the page; return the serious and critical violations.
+
+    The script is evaluated through the DevTools protocol, so the page's strict
+    Content-Security-Policy (no inline script) needs no exception.
+    """
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = accessibility_violations(page)
+    assert not violations, "\n".join(violations)
