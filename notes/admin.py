@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notes.models import Note, NoteType
+from notes.models import CalendarFeed, Note, NoteType, ReminderLog
 
 
 @admin.register(NoteType)
@@ -48,3 +48,29 @@ class NoteAdmin(admin.ModelAdmin):
         if "is_done" in form.changed_data:
             obj.mark_done(obj.is_done)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Deleting a row here revokes that user's calendar address."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username", "user__email"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["user", "day", "sent_at"]
+    list_filter = ["day"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
