@@ -168,16 +168,21 @@ def week(request):
     })
 
 
+AGENDA_DAYS = 35
+
+
 @permission_required("notes.view_note", raise_exception=True)
 def agenda(request):
-    """The month as a list of the days that have notes."""
+    """Five weeks from the start of the chosen day's week, as a list of the days
+    that have notes: this week's history and the coming follow-ups at once."""
     query = CalendarQuery.from_request(request)
-    first, last = month_bounds(query.day)
+    first = week_start(query.day)
+    last = first + (AGENDA_DAYS - 1) * ONE_DAY
     notes = notes_by_day(request, query, first, last)
     dates = sorted(notes)
     return render(request, "notes/calendar_agenda.html", {
-        **page_context(query, "agenda", previous=add_months(first, -1), next=add_months(first, 1)),
-        "heading": date_format(first, "F Y"),
+        **page_context(query, "agenda", previous=first - AGENDA_DAYS * ONE_DAY, next=first + AGENDA_DAYS * ONE_DAY),
+        "heading": week_heading(first, last),
         "days": make_days(query, dates, notes),
         "has_notes": bool(notes),
     })

@@ -37,9 +37,13 @@ def test_rep_sees_history_note_and_follow_up_on_the_calendar(page, rep):
     expect(follow_up.locator(".visually-hidden")).to_have_text("Note de relance")
     screenshot(page, "calendar-month-fr-next")
 
-    # The list view tells them apart in words too, and each entry leads to the contact.
+    # The list view shows both at once, tells them apart in words too, and each
+    # entry leads to the contact.
+    page.get_by_role("link", name="Aujourd’hui").click()
     page.get_by_role("link", name="Liste").click()
+    expect(page.locator(".cal-row", has_text=HISTORY)).to_contain_text("Note d’historique")
     expect(page.locator(".cal-row", has_text=FOLLOW_UP)).to_contain_text("Note de relance")
+    screenshot(page, "calendar-list-fr")
     follow_up = page.locator(".cal-row", has_text=FOLLOW_UP)
     follow_up.get_by_role("link", name="Boulangerie Saint-Roch").click()
     expect(page).to_have_url(page.base_url + contact.get_absolute_url())

@@ -214,11 +214,16 @@ def test_week_shows_working_hours_when_empty(rep_client):
 
 # List and day views -----------------------------------------------------------
 
-def test_agenda_lists_the_month_days_that_have_notes(rep_client, rep):
-    in_month = NoteFactory(assigned_to=rep, date=D(2026, 11, 30), description="Envoyer la soumission")
-    next_month = NoteFactory(assigned_to=rep, date=D(2026, 12, 1))
+def test_agenda_lists_five_weeks_from_the_start_of_the_week(rep_client, rep):
+    # 2026-11-10 is a Tuesday: the list runs Monday 9 November to Sunday 13 December.
+    before = NoteFactory(assigned_to=rep, date=D(2026, 11, 8))
+    history = NoteFactory(assigned_to=rep, date=D(2026, 11, 9), is_done=True, description="Historique du lundi")
+    follow_up = NoteFactory(assigned_to=rep, date=D(2026, 11, 30), description="Envoyer la soumission")
+    last_day = NoteFactory(assigned_to=rep, date=D(2026, 12, 13))
+    after = NoteFactory(assigned_to=rep, date=D(2026, 12, 14))
     html = page(rep_client, "calendar:agenda", date="2026-11-10")
-    assert shown(html, in_month) and not shown(html, next_month)
+    assert shown(html, history) and shown(html, follow_up) and shown(html, last_day)
+    assert not shown(html, before) and not shown(html, after)
     assert "Lundi 30 novembre 2026" in html
     assert "Envoyer la soumission" in html
 
