@@ -96,16 +96,16 @@ def render_band_chart(figures: dict, *, subtitle: str, language: str) -> bytes:
     top = max([*totals, 0])
     bottom = min([*totals, 0])
     span = (top - bottom) or 1
-    axes.set_ylim(bottom - (0.16 * span if bottom < 0 else 0), top + 0.22 * span)
+    axes.set_ylim(bottom - (0.05 * span if bottom < 0 else 0), top + 0.22 * span)
     for bar, band in zip(bars, bands):
         count = ngettext("%(n)d opp.", "%(n)d opp.", band["count"]) % {"n": band["count"]}
         text = plain(f"{format_money(band['total'], language=language)}\n{count}")
-        height = bar.get_height()
+        # Above the bar, or above the zero line for a negative total (costs above value).
         axes.annotate(
-            text, (bar.get_x() + bar.get_width() / 2, height),
-            xytext=(0, 6 if height >= 0 else -6), textcoords="offset points",
-            ha="center", va="bottom" if height >= 0 else "top",
+            text, (bar.get_x() + bar.get_width() / 2, max(bar.get_height(), 0)),
+            xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
             fontsize=FONT - 1, fontweight="bold", usetex=False,
+            color="#a61b29" if band["total"] < 0 else "#111111",
         )
     if not figures["count"]:
         axes.text(0.5, 0.5, plain(_("No opportunity matches these filters.")), transform=axes.transAxes,
@@ -116,9 +116,13 @@ def render_band_chart(figures: dict, *, subtitle: str, language: str) -> bytes:
     return output.getvalue()
 
 
+def current_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
 def band_chart_svg(figures: dict, *, subtitle: str = "") -> bytes:
     """The chart's SVG from the cache, drawn only when these figures were never drawn."""
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    language = current_language()
     key = cache_key(figures, subtitle, language)
     svg = cache.get(key)
     if svg is None:

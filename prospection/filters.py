@@ -1,12 +1,19 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.text import fold
-from prospection.forms import UserChoiceField, users_offered
+from prospection.forms import UserChoiceField
 from prospection.models import Category, Opportunity, Product, Stage, band_choices
+
+
+def representatives():
+    """Active users, and whoever still holds opportunities after leaving."""
+    holds = Exists(Opportunity.objects.filter(representative=OuterRef("pk")))
+    return get_user_model().objects.filter(Q(is_active=True) | holds).order_by("first_name", "last_name", "username")
 
 
 class UserFilter(django_filters.ModelChoiceFilter):
@@ -26,7 +33,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class OpportunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     representative = UserFilter(
-        label=_("Representative"), queryset=users_offered(), empty_label=_("Everyone")
+        label=_("Representative"), queryset=representatives(), empty_label=_("Everyone")
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Open / closed"), field_name="stage__outcome", choices=Stage.Outcome.choices,

@@ -53,7 +53,7 @@ def band_chart(request):
     opportunity_filter = filtered_opportunities(request)
     figures = opportunity_filter.qs.figures()
     subtitle = " · ".join(opportunity_filter.describe())
-    etag = '"%s"' % chart.cache_key(figures, subtitle, request.LANGUAGE_CODE).rsplit(":", 1)[1]
+    etag = '"%s"' % chart.cache_key(figures, subtitle, chart.current_language()).rsplit(":", 1)[1]
     if etag in request.headers.get("If-None-Match", ""):
         return HttpResponseNotModified(headers={"ETag": etag})
     response = HttpResponse(chart.band_chart_svg(figures, subtitle=subtitle), content_type="image/svg+xml")
@@ -104,7 +104,7 @@ def save_prospect_info(request, contact_pk):
     return redirect(contact_tab_url(contact))
 
 
-@permission_required("prospection.add_opportunity", raise_exception=True)
+@permission_required(["prospection.add_opportunity", "contacts.view_contact"], raise_exception=True)
 def opportunity_create(request, contact_pk):
     contact = get_contact_for_user(request, contact_pk)
     form = OpportunityForm(request.POST or None, contact=contact, user=request.user)

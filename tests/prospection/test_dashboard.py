@@ -204,3 +204,16 @@ def test_dashboard_in_english(rep_client_en, pipeline):
     page = rep_client_en.get(DASHBOARD).content.decode()
     for label in ["Opportunities list", "My opportunities", "Subject", "Success %", "$10,000.00"]:
         assert label in page, label
+
+
+@pytest.mark.django_db
+def test_a_rep_who_left_can_still_be_filtered_on(rep_client):
+    from tests.factories import UserFactory
+
+    gone = UserFactory(username="gone", first_name="Parti", last_name="Ailleurs", is_active=False)
+    UserFactory(username="idle", first_name="Jamais", last_name="Vendu", is_active=False)
+    OpportunityFactory(subject="Ancienne affaire", representative=gone)
+    response = rep_client.get(f"{DASHBOARD}?representative={gone.pk}")
+    assert subjects(response) == ["Ancienne affaire"]
+    page = response.content.decode()
+    assert "Parti Ailleurs" in page and "Jamais Vendu" not in page

@@ -228,3 +228,11 @@ def test_edit_page_query_count(rep_client, opportunity, django_assert_max_num_qu
     ContactPersonFactory.create_batch(5, contact=opportunity.contact)
     with django_assert_max_num_queries(12):
         assert rep_client.get(opportunity.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_adding_an_opportunity_also_needs_to_see_contacts(contact):
+    blind = UserFactory(username="blind")
+    blind.user_permissions.add(Permission.objects.get(codename="add_opportunity"))
+    assert client_for(blind).post(create_url(contact), form_data()).status_code == 403
+    assert not Opportunity.objects.exists()
