@@ -1,0 +1,480 @@
+"""The import engine: read, check every row, then write everything or nothing.
+
+An importer describes its columns (Column) and says how to check and write a
+batch of rows; the engine does the rest:
+
+1. header → columns (accepted names in French and English, any case or
+   accents); an unknown or repeated header stops at once;
+2. check pass: every row is parsed and checked, batch by batch (the
+   importer's check_batch looks the batch up in the database with a few
+   queries); checked rows are spilled to a temporary file so the file is read
+   and parsed once and memory stays bounded;
+3. any error → ImportFailed with the first 50 errors, nothing written;
+4. write pass (skipped by a dry run): the spilled batches go to the
+   importer's write_batch inside ONE transaction.atomic.
+"""
+
+import pickle
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, MaxLengthValidator, URLValidator
+from django.db import DatabaseError, transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from crm.importing import values
+from crm.importing.sources import SourceError, open_source
+from crm.importing.values import CellError
+from crm.text import fold
+
+MAX_ERRORS = 50
+
+
+def header_key(name) -> str:
+    """'Courriel ', 'E-MAIL', 'postal_code' → 'courriel', 'e-mail', 'postal code'."""
+    return " ".join(fold(str(name or "")).replace("\ufeff", "").replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an importer accepts.
+
+    key: the name the importer uses (and the export writes); names: the other
+    accepted header names, French and English; parse: cell → value, raising
+    CellError; field: the model field whose validators (length, e-mail, web
+    address) the value must pass; required: the header must be there and every
+    row needs a value.
+    """
+
+    key: str
+    names: tuple[str, ...] = ()
+    parse: Callable[[Any], Any] = values.text
+    field: Any = None
+    required: bool = False
+
+    @property
+    def accepted(self) -> list[str]:
+        names = [self.key]
+        for name in self.names:
+            if header_key(name) not in {header_key(other) for other in names}:
+                names.append(name)
+        return names
+
+
+# Everyday e-mail and web addresses, matched by one cheap expression that
+# accepts only what Django's (much slower) validators accept too: anything
+# else still goes through the real validator, which gives the error message.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+PLAINLY_VALID = {
+    EmailValidator: re.compile(
+        r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9a-z]+)*@(?:" + _LABEL + r"\.)+[a-z]{2,63}\Z",
+        re.IGNORECASE | re.ASCII,
+    ),
+    URLValidator: re.compile(r"https?://(?:" + _LABEL + r"\.)+[a-z]{2,63}(?:[/?#][^\s]*)?\Z",
+                             re.IGNORECASE | re.ASCII),
+}
+
+
+class ParsePlan:
+    """How to read one column of this file: where it is, and its checks made cheap.
+
+    The length limit is compared directly and the other validators (e-mail,
+    web address: regular expressions) are skipped when the value is the same
+    as on the row before, as it is on the repeated rows of a contact.
+    """
+
+    __slots__ = ("index", "column", "plain_text", "max_length", "length_validators", "validators", "last_valid",
+                 "plainly_valid")
+
+    def __init__(self, index: int, column: Column):
+        self.index = index
+        self.column = column
+        self.plain_text = column.parse is values.text
+        field = column.field
+        all_validators = list(field.validators) if field is not None else []
+        self.max_length = getattr(field, "max_length", None) if isinstance(getattr(field, "max_length", None), int) else None
+        self.length_validators = [v for v in all_validators if isinstance(v, MaxLengthValidator)]
+        self.validators = [v for v in all_validators if not isinstance(v, MaxLengthValidator)]
+        self.last_valid = None
+        self.plainly_valid = None
+        if len(self.validators) == 1:
+            validator = self.validators[0]
+            if not isinstance(validator, URLValidator) or {"http", "https"} <= set(validator.schemes):
+                self.plainly_valid = PLAINLY_VALID.get(type(validator))
+
+    def validate(self, value) -> str | None:
+        """The reason the value is refused, or None."""
+        if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
+            for validator in self.length_validators:
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    return " ".join(error.messages)
+        if self.validators and value != self.last_valid:
+            if self.plainly_valid is not None and len(value) <= 200 and self.plainly_valid.match(value):
+                return None
+            for validator in self.validators:
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    return " ".join(error.messages)
+            self.last_valid = value
+        return None
+
+
+class Row:
+    """A parsed row: its number as the user sees it, its non-empty values by column key."""
+
+    __slots__ = ("number", "values", "bad")
+
+    def __init__(self, number: int, values: dict, bad=None):
+        self.number = number
+        self.values = values
+        self.bad = bad  # keys of columns whose cell could not be read
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+    def __contains__(self, key):
+        return key in self.values
+
+    def failed(self, key) -> bool:
+        return bool(self.bad) and key in self.bad
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportFailed(Exception):
+    """Nothing was written; `errors` are sentences, `total` counts them all (only the first are kept)."""
+
+    def __init__(self, errors: list[str], total: int | None = None):
+        self.errors = errors
+        self.total = len(errors) if total is None else total
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [ngettext(
+            "The import was cancelled, nothing was written: %(count)d error.",
+            "The import was cancelled, nothing was written: %(count)d errors.",
+            self.total,
+        ) % {"count": self.total}]
+        lines += self.errors
+        hidden = self.total - len(self.errors)
+        if hidden > 0:
+            lines.append(ngettext("… and %(count)d more error.", "… and %(count)d more errors.", hidden)
+                         % {"count": hidden})
+        return "\n".join(lines)
+
+
+@dataclass
+class Report:
+    lines: list[str]
+    seconds: float
+    dry_run: bool
+    rows: int
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when `stream` is None."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None):
+        self.stream = stream
+        self.label = ""
+        self.shown_at = 0.0
+
+    def start(self, label: str) -> None:
+        self.label = label
+        self.shown_at = 0.0
+        self.update(0.0, force=True)
+
+    def update(self, fraction: float, *, force: bool = False) -> None:
+        if self.stream is None:
+            return
+        now = time.monotonic()
+        if not force and now - self.shown_at < 0.2:
+            return
+        self.shown_at = now
+        filled = int(self.WIDTH * fraction)
+        bar = "█" * filled + "·" * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {int(fraction * 100):3d} %", ending="")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.stream is not None:
+            self.update(1.0, force=True)
+            self.stream.write("")
+
+
+class Importer:
+    """Base class: subclasses give get_columns(), check_batch(), write_batch() and summary()."""
+
+    batch_size = 2000
+
+    def __init__(self, *, update=False, dry_run=False, encoding=None, delimiter=None, progress=None):
+        self.update = update
+        self.dry_run = dry_run
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.progress = progress or Progress()
+        self.errors: list[tuple] = []
+        self.error_count = 0
+        self._pending: list[tuple] = []
+
+    # What an importer describes --------------------------------------------
+
+    def get_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def vcard_reader(self):
+        """(to_row, column keys) when this importer also reads vCards."""
+        return None
+
+    def check_header(self, keys: set[str]) -> list[str]:
+        """Errors about columns that must be there together (beyond Column.required)."""
+        return []
+
+    def reset(self) -> None:
+        """Called before each pass: forget what the previous pass learnt."""
+
+    def check_batch(self, rows: list[Row]) -> None:
+        """Check rows against each other and the database (a few queries); count what would happen."""
+
+    def write_batch(self, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """End of the write pass, still inside the transaction."""
+
+    def summary(self) -> list[str]:
+        return []
+
+    # Errors -------------------------------------------------------------------
+
+    def error(self, row: Row | int, key: str | None, message) -> None:
+        """Report a problem with a row (and a column, by its key)."""
+        number = row.number if isinstance(row, Row) else row
+        if isinstance(row, Row) and key:
+            row.bad = (row.bad or set()) | {key}
+        self._pending.append((number, self._column_order.get(key, -1), key, str(message)))
+
+    def _flush_errors(self) -> None:
+        self._pending.sort(key=lambda error: (error[0], error[1]))
+        for number, _order, key, message in self._pending:
+            self.error_count += 1
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append(self._describe(number, key, message))
+        self._pending = []
+
+    def _describe(self, number, key, message) -> str:
+        where = str(self.source.row_word) if self.source is not None else _("Row")
+        if key:
+            return _("%(where)s %(row)s, column “%(column)s”: %(message)s") % {
+                "where": where, "row": number, "column": self.header_names.get(key, key), "message": message}
+        return _("%(where)s %(row)s: %(message)s") % {"where": where, "row": number, "message": message}
+
+    # The run ------------------------------------------------------------------
+
+    source = None
+    header_names: dict = {}
+    _column_order: dict = {}
+
+    def run(self, path) -> Report:
+        """Check the whole file, then (unless a dry run) write it in one transaction.
+
+        Raises ImportFailed, with nothing written, when anything is wrong.
+        """
+        started = time.monotonic()
+        try:
+            self.source = open_source(path, encoding=self.encoding, delimiter=self.delimiter,
+                                      vcard_reader=self.vcard_reader())
+        except SourceError as error:
+            raise ImportFailed([str(error)]) from None
+        try:
+            with tempfile.TemporaryFile() as spill:
+                batches, rows = self._check_pass(spill)
+                if self.error_count:
+                    raise ImportFailed(self.errors, self.error_count)
+                if not self.dry_run:
+                    self._write_pass(spill, batches)
+        finally:
+            self.source.close()
+        return Report(lines=self.summary(), seconds=time.monotonic() - started, dry_run=self.dry_run, rows=rows)
+
+    def _map_header(self):
+        columns = self.get_columns()
+        by_name = {}
+        for column in columns:
+            for name in column.accepted:
+                by_name[header_key(name)] = column
+        plan, unknown, seen, self.blank_positions = [], [], {}, []
+        for index, name in enumerate(self.source.header):
+            key = header_key(name)
+            if not key:
+                self.blank_positions.append(index)
+                continue
+            column = by_name.get(key)
+            if column is None:
+                unknown.append(str(name).strip())
+            elif column.key in seen:
+                raise ImportFailed([_("The columns “%(first)s” and “%(second)s” are the same column; keep one.")
+                                    % {"first": seen[column.key], "second": str(name).strip()}])
+            else:
+                seen[column.key] = str(name).strip()
+                plan.append(ParsePlan(index, column))
+        errors = []
+        if unknown:
+            accepted = "\n".join("  " + ", ".join(column.accepted) for column in columns)
+            errors.append(ngettext(
+                "Unknown column %(names)s. The accepted column names (any case, with or without accents) are:\n%(accepted)s",
+                "Unknown columns %(names)s. The accepted column names (any case, with or without accents) are:\n%(accepted)s",
+                len(unknown),
+            ) % {"names": ", ".join(_("“%(name)s”") % {"name": name} for name in unknown), "accepted": accepted})
+        for column in columns:
+            if column.required and column.key not in seen:
+                errors.append(_("The column “%(column)s” is missing (accepted names: %(names)s).")
+                              % {"column": column.names[0] if column.names else column.key,
+                                 "names": ", ".join(column.accepted)})
+        errors += self.check_header(set(seen))
+        if errors:
+            raise ImportFailed(errors)
+        self.header_names = seen
+        self._column_order = {step.column.key: step.index for step in plan}
+        self.required = [column.key for column in columns if column.required]
+        self.width = len(self.source.header)
+        return plan
+
+    def _parse(self, number, cells, plan) -> Row | None:
+        row_values, row = {}, Row(number, None)
+        width = len(cells)
+        for step in plan:
+            raw = cells[step.index] if step.index < width else None
+            if raw is None or raw == "":
+                continue
+            if step.plain_text:
+                # The common case, inlined: text with nothing but spaces to trim.
+                value = raw.strip() if type(raw) is str else values.cell_text(raw)
+                if value[:1] == "'":
+                    value = values.cell_text(value)
+            else:
+                try:
+                    value = step.column.parse(raw)
+                except CellError as error:
+                    self.error(row, step.column.key, error)
+                    continue
+            if value == "" or value is None:
+                continue
+            message = step.validate(value)
+            if message:
+                self.error(row, step.column.key, message)
+            row_values[step.column.key] = value
+        row.values = row_values
+        if not row_values and not row.bad:
+            if all(cell is None or str(cell).strip() == "" for cell in cells):
+                return None  # an empty line: spreadsheets have them
+        for key in self.required:
+            if key not in row_values and not row.failed(key):
+                self.error(row, key, _("A value is required."))
+        if self.blank_positions or width > self.width:
+            for index in self.blank_positions + list(range(self.width, width)):
+                if index < width and cells[index] is not None and str(cells[index]).strip():
+                    self.error(row, None, _("There is a value in column %(position)s, which has no header.")
+                               % {"position": index + 1})
+                    break
+        return row
+
+    def _check_pass(self, spill):
+        plan = self._map_header()
+        self.reset()
+        self.progress.start(_("Checking"))
+        batch, batches, rows = [], 0, 0
+        for number, cells in self._rows():
+            row = self._parse(number, cells, plan)
+            if row is None:
+                continue
+            batch.append(row)
+            rows += 1
+            if len(batch) >= self.batch_size:
+                batches += self._check(batch, spill)
+                batch = []
+                self.progress.update(self.source.fraction())
+        if batch:
+            batches += self._check(batch, spill)
+        self.progress.done()
+        return batches, rows
+
+    def _rows(self):
+        try:
+            yield from self.source.rows()
+        except SourceError as error:
+            self._flush_errors()
+            raise ImportFailed(self.errors + [str(error)], self.error_count + 1) from None
+
+    def _check(self, batch, spill) -> int:
+        self.check_batch(batch)
+        self._flush_errors()
+        if self.error_count:
+            return 0  # nothing will be written: no need to keep the rows
+        pickle.dump([(row.number, row.values) for row in batch], spill, pickle.HIGHEST_PROTOCOL)
+        return 1
+
+    def _write_pass(self, spill, batches) -> None:
+        spill.seek(0)
+        self.reset()
+        self.progress.start(_("Importing"))
+        try:
+            with transaction.atomic():
+                for done in range(batches):
+                    self.write_batch([Row(number, row_values) for number, row_values in pickle.load(spill)])
+                    self._stop_on_errors()
+                    self.progress.update((done + 1) / batches)
+                self.finish()
+                self._stop_on_errors()
+        except DatabaseError as error:
+            raise ImportFailed([_("The database refused the import, nothing was written: %(error)s")
+                                % {"error": error}]) from None
+        self.progress.done()
+
+    def _stop_on_errors(self) -> None:
+        # The database changed between the check and the write (another user,
+        # another import): roll everything back rather than write half a file.
+        if self._pending:
+            self._flush_errors()
+            raise ImportFailed(self.errors, self.error_count)
+
+
+def elapsed(seconds: float) -> str:
+    return formats.number_format(round(seconds, 1), 1, use_l10n=True)
+
+
+def report_lines(report: Report) -> list[str]:
+    """What a command prints after a successful run (or dry run)."""
+    lines = []
+    if report.dry_run:
+        lines.append(_("Dry run: every row is valid; nothing was written. The import would give:"))
+    lines += report.lines
+    numbers = {"count": report.rows, "seconds": elapsed(report.seconds)}
+    if report.dry_run:
+        lines.append(ngettext("Checked %(count)d row in %(seconds)s s.",
+                              "Checked %(count)d rows in %(seconds)s s.", report.rows) % numbers)
+    else:
+        lines.append(ngettext("Imported %(count)d row in %(seconds)s s.",
+                              "Imported %(count)d rows in %(seconds)s s.", report.rows) % numbers)
+    return lines
+

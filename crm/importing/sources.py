@@ -1,0 +1,257 @@
+"""Opening the files people really have: CSV in any of the usual encodings and
+dialects, Excel workbooks, vCards. Rows are streamed, never all in memory.
+
+A source gives its header (a list of names), then (number, cells) pairs where
+number is what the user sees: the spreadsheet row (the header is row 1, a
+quoted cell with line breaks is still one row) or, for vCards, the line where
+the card begins.
+"""
+
+import codecs
+import csv
+import datetime
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.importing import vcard
+
+DELIMITERS = ",;\t"
+SAMPLE_SIZE = 32 * 1024
+# A field of a few megabytes is a broken file, not a description.
+csv.field_size_limit(8 * 1024 * 1024)
+
+
+class SourceError(Exception):
+    """The file cannot be read at all (wrong type, encoding, empty...)."""
+
+
+def detect_encoding(path) -> str:
+    """utf-8-sig when the whole file is valid UTF-8 (with or without a BOM), else cp1252.
+
+    Reads the file once, in chunks (cheap next to the import itself).
+    """
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as file:
+                while chunk := file.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise SourceError(_("The file is neither UTF-8 nor Windows-1252 text; give its encoding with --encoding."))
+
+
+def detect_delimiter(sample: str) -> str:
+    """Comma, semicolon or tab: csv.Sniffer, checked against the header line.
+
+    The sniffer can be fooled by commas inside quoted descriptions; when its
+    answer does not appear in the first line, the mark the first line uses most
+    wins. A one-column file reads the same with any of them: comma.
+    """
+    first_line = sample.split("\n", 1)[0]
+    counts = {mark: first_line.count(mark) for mark in DELIMITERS}
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed and (counts[sniffed] or not any(counts.values())):
+        return sniffed
+    best = max(DELIMITERS, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
+
+
+def delimiter_option(value: str | None) -> str | None:
+    """--delimiter: one character, or the words tab, comma, semicolon (or \\t)."""
+    if not value:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "virgule": ",", "semicolon": ";", "point-virgule": ";"}
+    value = named.get(value.lower(), value)
+    if len(value) != 1:
+        raise SourceError(_("The delimiter must be one character, or “tab”."))
+    return value
+
+
+class CsvSource:
+    row_word = gettext_lazy("Row")
+
+    def __init__(self, path, *, encoding=None, delimiter=None):
+        self.path = Path(path)
+        self.size = max(os.path.getsize(path), 1)
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise SourceError(_("Unknown encoding “%(encoding)s”.") % {"encoding": encoding}) from None
+        self.encoding = encoding or detect_encoding(path)
+        self.file = open(path, encoding=self.encoding, newline="")
+        try:
+            sample = self.file.read(SAMPLE_SIZE)
+        except UnicodeDecodeError as error:
+            self.close()
+            raise SourceError(self.read_error(error, 1)) from None
+        self.file.seek(0)
+        self.delimiter = delimiter or detect_delimiter(sample)
+        self.reader = csv.reader(self.file, delimiter=self.delimiter)
+        try:
+            self.header = next(self.reader)
+        except StopIteration:
+            self.close()
+            raise SourceError(_("The file is empty.")) from None
+        except (UnicodeDecodeError, csv.Error) as error:
+            self.close()
+            raise SourceError(self.read_error(error, 1)) from None
+
+    def read_error(self, error, number) -> str:
+        if isinstance(error, UnicodeDecodeError):
+            return _("The file is not valid %(encoding)s text (near row %(row)s); give its encoding with --encoding.") % {
+                "encoding": self.encoding, "row": number}
+        return _("Row %(row)s cannot be read as CSV: %(error)s.") % {"row": number, "error": error}
+
+    def rows(self):
+        number = 1
+        try:
+            for number, cells in enumerate(self.reader, start=2):
+                yield number, cells
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise SourceError(self.read_error(error, number + 1)) from None
+
+    def fraction(self) -> float:
+        try:
+            return min(self.file.buffer.tell() / self.size, 1.0)
+        except (OSError, ValueError):
+            return 0.0
+
+    def close(self):
+        self.file.close()
+
+
+def _workbook_cell(cell):
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "%" in (getattr(cell, "number_format", None) or ""):
+            # A cell shown as 35 % holds 0.35; say what the user sees.
+            return f"{(Decimal(repr(value)) * 100).normalize():f} %"
+    return value
+
+
+class WorkbookSource:
+    """The first sheet of an .xlsx workbook, read-only (streamed), computed values of formulas."""
+
+    row_word = gettext_lazy("Row")
+
+    def __init__(self, path):
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            self.workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (InvalidFileException, OSError, KeyError, ValueError) as error:
+            raise SourceError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from None
+        sheet = self.workbook.worksheets[0]
+        self.total = max(sheet.max_row or 1, 1)
+        # Some programs write a wrong size in the file; read every row there is.
+        sheet.reset_dimensions()
+        self.iterator = iter(sheet.iter_rows(min_row=1))
+        self.number = 0
+        try:
+            first = next(self.iterator)
+        except StopIteration:
+            self.close()
+            raise SourceError(_("The file is empty.")) from None
+        self.number = 1
+        self.header = [_header_text(cell.value) for cell in first]
+
+    def rows(self):
+        for number, cells in enumerate(self.iterator, start=2):
+            self.number = number
+            yield number, [_workbook_cell(cell) for cell in cells]
+
+    def fraction(self) -> float:
+        return min(self.number / self.total, 1.0)
+
+    def close(self):
+        self.workbook.close()
+
+
+def _header_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
+class VCardSource:
+    """vCards turned into rows by `to_row(card) -> dict`; the header is `columns`."""
+
+    row_word = gettext_lazy("Line")
+
+    def __init__(self, path, *, to_row, columns, encoding=None):
+        self.size = max(os.path.getsize(path), 1)
+        self.encoding = encoding or detect_encoding(path)
+        self.file = open(path, encoding=self.encoding, newline="")
+        self.header = list(columns)
+        self.to_row = to_row
+
+    def rows(self):
+        try:
+            for number, card in vcard.read_cards(self.file):
+                row = self.to_row(card)
+                yield number, [row.get(key, "") for key in self.header]
+        except vcard.VCardError as error:
+            raise SourceError(str(error)) from None
+        except UnicodeDecodeError:
+            raise SourceError(_("The file is not valid %(encoding)s text; give its encoding with --encoding.")
+                              % {"encoding": self.encoding}) from None
+
+    def fraction(self) -> float:
+        try:
+            return min(self.file.buffer.tell() / self.size, 1.0)
+        except (OSError, ValueError):
+            return 0.0
+
+    def close(self):
+        self.file.close()
+
+
+def kind_of_file(path) -> str:
+    """csv, xlsx, vcard or xls, from the name, else from the first bytes."""
+    suffix = Path(path).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if suffix in {".vcf", ".vcard"}:
+        return "vcard"
+    if suffix == ".xls":
+        return "xls"
+    with open(path, "rb") as file:
+        start = file.read(512)
+    if start.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if start.lstrip(b"\xef\xbb\xbf \r\n\t").upper().startswith(b"BEGIN:VCARD"):
+        return "vcard"
+    return "csv"
+
+
+def open_source(path, *, encoding=None, delimiter=None, vcard_reader=None):
+    """The right source for the file; vcard_reader is (to_row, columns) for importers that take vCards."""
+    if not os.path.isfile(path):
+        raise SourceError(_("There is no file “%(path)s”.") % {"path": path})
+    kind = kind_of_file(path)
+    if kind == "xls":
+        raise SourceError(_("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or CSV."))
+    if kind == "xlsx":
+        return WorkbookSource(path)
+    if kind == "vcard":
+        if vcard_reader is None:
+            raise SourceError(_("vCard files can only be imported as contacts (import_contacts)."))
+        to_row, columns = vcard_reader
+        return VCardSource(path, to_row=to_row, columns=columns, encoding=encoding)
+    return CsvSource(path, encoding=encoding, delimiter=delimiter)

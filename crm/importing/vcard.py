@@ -1,0 +1,165 @@
+"""A small vCard reader (versions 2.1, 3.0 and 4.0): cards as lists of properties.
+
+Handles folded lines, groups ("item1.EMAIL"), parameters (TYPE=work or the
+bare 2.1 style), escapes (\\n \\, \\; \\\\) and 2.1's QUOTED-PRINTABLE with a
+CHARSET. Streams: one card in memory at a time.
+"""
+
+import quopri
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+class VCardError(Exception):
+    pass
+
+
+@dataclass
+class Property:
+    name: str
+    params: dict = field(default_factory=dict)  # upper-case name → list of values
+    value: str = ""  # raw, still escaped
+
+    def types(self) -> set[str]:
+        found = {value.upper() for value in self.params.get("TYPE", [])}
+        return found | {value.upper() for value in self.params.get("", [])}
+
+    def components(self) -> list[str]:
+        """A structured value (N, ADR, ORG) split on unescaped ';', each unescaped."""
+        return [unescape(part) for part in split_unescaped(self.decoded(), ";")]
+
+    def text(self) -> str:
+        return unescape(self.decoded())
+
+    def decoded(self) -> str:
+        encoding = (self.params.get("ENCODING") or [""])[0].upper()
+        if encoding == "QUOTED-PRINTABLE":
+            charset = (self.params.get("CHARSET") or ["utf-8"])[0]
+            try:
+                return quopri.decodestring(self.value.encode("latin-1", "replace")).decode(charset, "replace")
+            except LookupError:
+                return quopri.decodestring(self.value.encode("latin-1", "replace")).decode("utf-8", "replace")
+        return self.value
+
+
+class Card:
+    def __init__(self, properties: list[Property]):
+        self.properties = properties
+
+    def all(self, name: str) -> list[Property]:
+        return [prop for prop in self.properties if prop.name == name]
+
+    def first(self, name: str, *, prefer: str | None = None) -> Property | None:
+        found = self.all(name)
+        if prefer:
+            for prop in found:
+                if prefer in prop.types() or "PREF" in prop.types() or "PREF" in prop.params:
+                    return prop
+        return found[0] if found else None
+
+    def text(self, name: str, *, prefer: str | None = None) -> str:
+        prop = self.first(name, prefer=prefer)
+        return prop.text().strip() if prop else ""
+
+    def components(self, name: str) -> list[str]:
+        prop = self.first(name, prefer="WORK")
+        return [part.strip() for part in prop.components()] if prop else []
+
+
+def split_unescaped(value: str, mark: str) -> list[str]:
+    parts, current, escaped = [], [], False
+    for char in value:
+        if escaped:
+            current.append("\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == mark:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    parts.append("".join(current))
+    return parts
+
+
+def unescape(value: str) -> str:
+    out, escaped = [], False
+    for char in value:
+        if escaped:
+            out.append("\n" if char in "nN" else char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def parse_line(line: str) -> Property:
+    """'item1.EMAIL;TYPE=work,pref:a@b.example' → Property('EMAIL', {'TYPE': ['work', 'pref']}, 'a@b.example')."""
+    head, value, quoted = [], None, False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            value = line[index + 1:]
+            break
+        head.append(char)
+    if value is None:
+        raise ValueError(line)
+    name, *raw_params = split_unescaped("".join(head), ";")
+    name = name.rsplit(".", 1)[-1].upper()
+    params: dict[str, list[str]] = {}
+    for raw in raw_params:
+        key, sep, values = raw.partition("=")
+        if not sep:  # vCard 2.1: "TEL;WORK;VOICE:..."
+            key, values = "", raw
+        params.setdefault(key.upper(), []).extend(part.strip('"') for part in values.split(","))
+    return Property(name, params, value)
+
+
+def read_cards(lines):
+    """(line where the card begins, Card) for each card; lines is any iterable of text lines."""
+    properties, start, logical, logical_start = None, 0, None, 0
+
+    def finish(text, at):
+        if properties is None:
+            return
+        try:
+            properties.append(parse_line(text))
+        except ValueError:
+            raise VCardError(_("Line %(line)s is not a vCard property: “%(text)s”.")
+                             % {"line": at, "text": text[:80]}) from None
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if logical is not None and line[:1] in (" ", "\t"):
+            logical += line[1:]
+            continue
+        if logical is not None and logical.endswith("=") and "QUOTED-PRINTABLE" in logical.split(":", 1)[0].upper():
+            logical = logical[:-1] + line  # a soft line break of quoted-printable
+            continue
+        if logical is not None:
+            upper = logical.strip().upper()
+            if upper == "BEGIN:VCARD":
+                properties, start = [], logical_start
+            elif upper == "END:VCARD":
+                if properties is not None:
+                    yield start, Card(properties)
+                properties = None
+            elif logical.strip():
+                finish(logical, logical_start)
+        logical, logical_start = line, number
+    if logical is not None:
+        upper = logical.strip().upper()
+        if upper == "END:VCARD" and properties is not None:
+            yield start, Card(properties)
+            properties = None
+        elif upper and upper != "BEGIN:VCARD":
+            finish(logical, logical_start)
+    if properties is not None:
+        raise VCardError(_("The card that begins on line %(line)s has no END:VCARD.") % {"line": start})
