@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-e2e screenshots clean
+.PHONY: setup run test screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	@./bin/find-python > /dev/null
@@ -28,6 +28,11 @@ run: setup
 test: setup
 	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's and the user guide's screenshots: the French walkthrough, 1280×800.
+screenshots: setup
+	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_guide_walkthrough.py -k fr -q
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
