@@ -1,0 +1,118 @@
+"""import_notes: notes on existing contacts, from CSV or .xlsx.
+
+A note is the same note when it has the same contact, date and text: with
+--update its other columns are brought up to date, without it such a row is
+refused, so running a file twice never doubles its notes.
+"""
+
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contacts.management.references import contact_column, find_contacts
+from crm.importing import values, writing
+from crm.importing.command import ImportCommand
+from crm.importing.engine import Column, Importer, Tally
+from notes.models import Note, NoteType
+
+NOTE_ATTRS = {
+    "date": "date", "time": "time", "assigned_to": "assigned_to_id", "type": "type_id",
+    "description": "description", "is_done": "is_done", "is_pinned": "is_pinned", "admin_only": "admin_only",
+}
+
+
+class NoteImport(Importer):
+    def get_columns(self):
+        return [
+            contact_column(),
+            Column("date", ("date", "date de la note", "note date", "jour", "day"), parse=values.date, required=True),
+            Column("time", ("heure", "time"), parse=values.time),
+            Column("assigned_to", ("assigné à", "assignée à", "assigné", "assigned to", "responsable", "utilisateur",
+                                   "user", "owner"), parse=values.Users(), required=True),
+            Column("type", ("type", "type de note", "note type"),
+                   parse=values.labelled(NoteType.objects.all(),
+                                         unknown_message=_("“%(value)s” is not a note type."))),
+            Column("description", ("description", "note", "texte", "text", "contenu", "content"), required=True),
+            Column("is_done", ("fait", "faite", "terminé", "terminée", "done", "completed", "is done"),
+                   parse=values.boolean),
+            Column("is_pinned", ("épinglé", "épinglée", "pinned", "is pinned"), parse=values.boolean),
+            Column("admin_only", ("admin seulement", "réservé aux administrateurs", "administrateurs seulement",
+                                  "admin only"), parse=values.boolean),
+        ]
+
+    def reset(self):
+        self.notes = Tally()
+        self.seen: dict[tuple, int] = {}  # (contact pk, date, text) → row
+        self.default_type = NoteType.objects.filter(is_active=True).order_by("order", "pk").values_list(
+            "pk", flat=True).first()
+
+    def summary(self):
+        return [_("Notes — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % vars(self.notes)]
+
+    def check_batch(self, rows):
+        self.plan(rows, write=False)
+
+    def write_batch(self, rows):
+        self.plan(rows, write=True)
+
+    def plan(self, rows, *, write: bool) -> None:
+        """2 queries to find contacts, 1 to find existing notes, then bulk writes."""
+        contacts = find_contacts(self, rows)
+        existing = defaultdict(list)
+        if contacts:
+            dates = {row["date"] for row in rows if "date" in row}
+            for note in Note.objects.filter(contact_id__in={c.pk for c in contacts.values()}, date__in=dates).order_by("pk"):
+                existing[(note.contact_id, note.date, note.description)].append(note)
+        now = timezone.now()
+        new, changed = [], defaultdict(list)
+        for row in rows:
+            contact = contacts.get(row.number)
+            if contact is None or "date" not in row or "description" not in row:
+                continue
+            key = (contact.pk, row["date"], row["description"])
+            if key in self.seen:
+                self.error(row, None, _("The same note (contact, date and text) is already on row %(row)s.")
+                           % {"row": self.seen[key]})
+                continue
+            self.seen[key] = row.number
+            fields = {attr: row[column] for column, attr in NOTE_ATTRS.items() if column in row}
+            note = existing[key][0] if existing.get(key) else None
+            if note is None:
+                if "assigned_to" not in row:
+                    continue  # already reported: a value is required
+                fields.setdefault("type_id", self.default_type)
+                note = Note(contact_id=contact.pk, **fields)
+                note.done_at = now if note.is_done else None
+                new.append(note)
+                self.notes.created += 1
+                continue
+            if not self.update:
+                self.error(row, None, _("This note is already on the contact; run the import with --update to "
+                                        "update it."))
+                continue
+            updated = {attr for attr, value in fields.items() if getattr(note, attr) != value}
+            if not updated:
+                self.notes.unchanged += 1
+                continue
+            for attr in updated:
+                setattr(note, attr, fields[attr])
+            if "is_done" in updated:
+                note.done_at = now if note.is_done else None
+                updated.add("done_at")
+            note.updated_at = now
+            changed[frozenset(updated | {"updated_at"})].append(note)
+            self.notes.updated += 1
+        if write:
+            writing.insert(Note, new, set_pks=False)
+            for fields, notes in changed.items():
+                Note.objects.bulk_update(notes, sorted(fields))
+
+
+class Command(ImportCommand):
+    help = gettext_lazy(
+        "Import notes on existing contacts from a CSV file or an .xlsx workbook. Every row is checked first; "
+        "one bad row and nothing is written. See “Importing data” in the README."
+    )
+    importer = NoteImport

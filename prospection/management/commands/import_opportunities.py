@@ -1,0 +1,167 @@
+"""import_opportunities: sales opportunities on existing contacts, from CSV or .xlsx.
+
+Lives in the prospection app so that it goes away with the module. An
+opportunity is the same one when it has the same contact and subject: with
+--update its other columns are brought up to date, without it such a row is
+refused, so running a file twice never doubles anything.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contacts.management.references import contact_column, find_contacts
+from contacts.models import ContactPerson
+from crm.importing import values, writing
+from crm.importing.command import ImportCommand
+from crm.importing.engine import Column, Importer, Tally
+from crm.text import fold
+from prospection.models import Category, Opportunity, Product, Stage
+
+OPPORTUNITY_ATTRS = {
+    "subject": "subject", "product": "product_id", "stage": "stage_id", "category": "category_id",
+    "value": "value", "purchase_costs": "purchase_costs", "success_percent": "success_percent",
+    "representative": "representative_id", "expected_close_date": "expected_close_date",
+}
+
+
+class OpportunityImport(Importer):
+    def get_columns(self):
+        field = Opportunity._meta.get_field
+
+        def listed(model, message):
+            return values.labelled(model.objects.all(), unknown_message=message)
+
+        return [
+            contact_column(),
+            Column("subject", ("objet", "sujet", "subject", "titre", "title", "opportunité", "opportunity"),
+                   field=field("subject"), required=True),
+            Column("product", ("produit", "product"),
+                   parse=listed(Product, _("“%(value)s” is not a product."))),
+            Column("stage", ("étape", "stage", "étape de vente", "sales stage"),
+                   parse=listed(Stage, _("“%(value)s” is not a stage.")), required=True),
+            Column("category", ("catégorie", "category", "source", "provenance"),
+                   parse=listed(Category, _("“%(value)s” is not a category."))),
+            Column("contact_person", ("personne contact", "personne-contact", "contact person", "personne", "person")),
+            Column("value", ("valeur", "value", "montant", "amount", "valeur de l'opportunité", "opportunity value"),
+                   parse=values.decimal, field=field("value")),
+            Column("purchase_costs", ("coûts d'achat", "coût d'achat", "frais d'achat", "purchase costs",
+                                      "purchase cost", "coûts", "costs"),
+                   parse=values.decimal, field=field("purchase_costs")),
+            Column("success_percent", ("% de succès", "pourcentage de succès", "succès", "probabilité",
+                                       "success %", "success percent", "success", "probability"),
+                   parse=values.percent, field=field("success_percent")),
+            Column("representative", ("représentant", "représentante", "représentant·e", "representative",
+                                      "vendeur", "sales rep", "rep"), parse=values.Users()),
+            Column("expected_close_date", ("date de clôture prévue", "clôture prévue", "date de clôture",
+                                           "expected close date", "close date"), parse=values.date),
+        ]
+
+    def reset(self):
+        self.opportunities = Tally()
+        self.seen: dict[tuple, int] = {}  # (contact pk, subject) → row
+        self.active_users = set(get_user_model().objects.filter(is_active=True).values_list("pk", flat=True))
+
+    def summary(self):
+        return [_("Opportunities — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.")
+                % vars(self.opportunities)]
+
+    def check_batch(self, rows):
+        self.plan(rows, write=False)
+
+    def write_batch(self, rows):
+        self.plan(rows, write=True)
+
+    def plan(self, rows, *, write: bool) -> None:
+        """2 queries for contacts, 1 for their people, 1 for existing opportunities, then bulk writes."""
+        contacts = find_contacts(self, rows, only=("name", "external_ref", "account_manager_id"))
+        contact_ids = {contact.pk for contact in contacts.values()}
+        people = defaultdict(list)
+        if contact_ids and "contact_person" in self.header_names:
+            for person in ContactPerson.objects.filter(contact_id__in=contact_ids).order_by("pk"):
+                people[person.contact_id].append(person)
+        existing = defaultdict(list)
+        if contact_ids:
+            subjects = {row["subject"] for row in rows if "subject" in row}
+            for opportunity in Opportunity.objects.filter(contact_id__in=contact_ids, subject__in=subjects).order_by("pk"):
+                existing[(opportunity.contact_id, opportunity.subject)].append(opportunity)
+        now = timezone.now()
+        new, changed = [], defaultdict(list)
+        for row in rows:
+            contact = contacts.get(row.number)
+            if contact is None or "subject" not in row:
+                continue
+            key = (contact.pk, row["subject"])
+            if key in self.seen:
+                self.error(row, "subject", _("This contact already has an opportunity with this subject on row "
+                                             "%(row)s.") % {"row": self.seen[key]})
+                continue
+            self.seen[key] = row.number
+            fields = {attr: row[column] for column, attr in OPPORTUNITY_ATTRS.items() if column in row}
+            if "contact_person" in row:
+                person = self.find_person(row, people.get(contact.pk, []))
+                if person is None:
+                    continue
+                fields["contact_person_id"] = person.pk
+            matches = existing.get(key, [])
+            if len(matches) > 1:
+                self.error(row, "subject", _("%(count)s opportunities of this contact have this subject; change "
+                                             "one of them first.") % {"count": len(matches)})
+                continue
+            if not matches:
+                if "representative_id" not in fields:
+                    if contact.account_manager_id not in self.active_users:
+                        self.error(row, "representative" if "representative" in self.header_names else None,
+                                   _("Give a representative: the contact has no active account manager to "
+                                     "take instead."))
+                        continue
+                    fields["representative_id"] = contact.account_manager_id
+                if "stage_id" not in fields:
+                    continue  # already reported: a value is required
+                new.append(Opportunity(contact_id=contact.pk, **fields))
+                self.opportunities.created += 1
+                continue
+            if not self.update:
+                self.error(row, "subject", _("This contact already has this opportunity; run the import with "
+                                             "--update to update it."))
+                continue
+            opportunity = matches[0]
+            updated = {attr for attr, value in fields.items() if getattr(opportunity, attr) != value}
+            if not updated:
+                self.opportunities.unchanged += 1
+                continue
+            for attr in updated:
+                setattr(opportunity, attr, fields[attr])
+            opportunity.updated_at = now
+            changed[frozenset(updated | {"updated_at"})].append(opportunity)
+            self.opportunities.updated += 1
+        if write:
+            writing.insert(Opportunity, new, set_pks=False)
+            for fields, opportunities in changed.items():
+                Opportunity.objects.bulk_update(opportunities, sorted(fields))
+
+    def find_person(self, row, people):
+        """One of the contact's people, by full name or e-mail (any case or accents)."""
+        wanted = fold(row["contact_person"])
+        found = [person for person in people
+                 if wanted in {fold(person.full_name), fold(person.email), fold(f"{person.last_name} {person.first_name}")}]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            self.error(row, "contact_person", _("Several people of this contact match “%(value)s”; use the "
+                                                "person’s e-mail.") % {"value": row["contact_person"]})
+        else:
+            self.error(row, "contact_person", _("“%(value)s” is not one of this contact’s people.")
+                       % {"value": row["contact_person"]})
+        return None
+
+
+class Command(ImportCommand):
+    help = gettext_lazy(
+        "Import sales opportunities on existing contacts from a CSV file or an .xlsx workbook. Every row is "
+        "checked first; one bad row and nothing is written. See “Importing data” in the README."
+    )
+    importer = OpportunityImport
