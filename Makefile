@@ -36,3 +36,35 @@ screenshots: setup
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+# Benchmark (README "Performance"): make bench SCALE=S|M|L DB=sqlite|postgres
+# loads the data set once per scale and database (seed_bench), then times the
+# pages in process and the imports; make bench-http serves the same database
+# with gunicorn on 127.0.0.1 and loads it with wrk. BENCH_ARGS go to run_bench.
+SCALE ?= S
+DB ?= sqlite
+BENCH_ARGS ?=
+BENCH_NAME = relance_bench_$(shell echo '$(SCALE)' | tr 'A-Z' 'a-z')
+ifeq ($(DB),postgres)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_NAME)
+else
+BENCH_DATABASE_URL ?= sqlite:////tmp/$(BENCH_NAME).sqlite3
+endif
+BENCH_ENV = CRM_BENCH=on DJANGO_SETTINGS_MODULE=crm.settings_test DATABASE_URL=$(BENCH_DATABASE_URL)
+
+.PHONY: bench bench-http
+
+define bench_data
+	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(BENCH_ENV) $(PY) -m bench.ensure_db
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py seed_bench --scale $(SCALE) --if-needed
+endef
+
+bench: setup
+	$(bench_data)
+	$(BENCH_ENV) $(PY) manage.py run_bench --scale $(SCALE) $(BENCH_ARGS)
+
+bench-http: setup
+	$(bench_data)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.http_run --scale $(SCALE)

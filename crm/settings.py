@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
+if env_bool("CRM_BENCH", False):  # the benchmark commands (bench/, see README "Performance")
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
