@@ -8,11 +8,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, ContactPerson
+from crm.concurrency import VersionedForm
 
 HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:(?!\d)", re.IGNORECASE)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm):
     class Meta:
         model = Contact
         fields = [
@@ -30,6 +31,7 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the version
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-6"), Column("kind", css_class="col-md-3"),
                 Column("status", css_class="col-md-3")),

@@ -6,12 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
+from crm.concurrency import Versioned
 from crm.text import digits, fold
 
 http_url = URLValidator(schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://."))
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """The contact file ("fiche prospect / client"): an organization or a person."""
 
     class Kind(models.TextChoices):
@@ -67,6 +70,8 @@ class Contact(models.Model):
     # Folded name, e-mail, phone and people, so one indexed column answers
     # the text search (a trigram index on PostgreSQL, see migration 0002).
     search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(excluded_fields=["search_text", "version", "updated_at"])
 
     class Meta:
         verbose_name = _("contact")
@@ -148,6 +153,8 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contact person")

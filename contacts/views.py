@@ -12,6 +12,7 @@ from contacts.filters import ContactFilter
 from contacts.forms import ContactForm, ContactPersonForm
 from contacts.models import Contact
 from crm import slots
+from crm.concurrency import StaleEdit
 from crm.csv_export import csv_response
 from crm.pagination import paginate, query_without
 
@@ -98,7 +99,10 @@ def save_contact_form(request, form: ContactForm, *, is_new: bool):
     if is_new:
         contact = services.create_contact(contact=form.save(commit=False), created_by=request.user)
     else:
-        contact = form.save()
+        try:
+            contact = form.save()
+        except StaleEdit:  # someone saved in between: the form now explains it
+            return None, []
     return contact, []
 
 

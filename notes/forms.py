@@ -1,10 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
+from django.db import transaction
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.concurrency import VersionedForm
 from notes.models import Note, NoteType
 
 
@@ -18,7 +20,7 @@ class NoteTypeChoiceField(forms.ModelChoiceField):
         return note_type.label
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(VersionedForm):
     """The guide's note form. The admin-only box exists only for users allowed to see such notes."""
 
     assigned_to = UserChoiceField(label=_("Assigned to"), queryset=get_user_model().objects.none())
@@ -68,6 +70,7 @@ class NoteForm(forms.ModelForm):
             del self.fields["admin_only"]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the version
         checkboxes = [Column(name, css_class="col-md-4") for name in ("is_pinned", "is_done", "admin_only") if name in self.fields]
         self.helper.layout = Layout(
             Row(Column("assigned_to", css_class="col-md-4"), Column("date", css_class="col-md-4"),
@@ -82,5 +85,6 @@ class NoteForm(forms.ModelForm):
         if "is_done" in self.changed_data or (note.is_done and note.done_at is None):
             note.mark_done(note.is_done)
         if commit:
-            note.save()
+            with transaction.atomic():
+                self.save_checked(note)
         return note

@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from contacts.models import Contact
+from crm.concurrency import Versioned
 
 
 class NoteType(models.Model):
@@ -74,7 +77,7 @@ class NoteQuerySet(models.QuerySet):
         return self.order_by("-is_pinned", "-date", "-time", "-pk")
 
 
-class Note(models.Model):
+class Note(Versioned):
     """A note on a contact: an action until it is done, then a history note."""
 
     contact = models.ForeignKey(
@@ -109,6 +112,7 @@ class Note(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = NoteQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("note")

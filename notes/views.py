@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contacts.access import get_contact_for_user
+from crm.concurrency import StaleEdit
+from crm.history import history_entries
 from crm.views import safe_next
 from notes.access import get_note_for_user
 from notes.forms import NoteForm
@@ -33,7 +35,10 @@ def note_create(request, contact_pk):
 @permission_required("notes.view_note", raise_exception=True)
 def note_detail(request, pk):
     note = get_note_for_user(request, pk)
-    return render(request, "notes/note_detail.html", {"note": note, "contact": note.contact})
+    # The note's history is shown only here, behind the same visibility rule.
+    records = list(note.history.select_related("history_user")[:50])
+    entries = history_entries(records, subject=lambda record: str(_("Note")))
+    return render(request, "notes/note_detail.html", {"note": note, "contact": note.contact, "data": {"entries": entries}})
 
 
 @permission_required("notes.change_note", raise_exception=True)
@@ -41,9 +46,13 @@ def note_update(request, pk):
     note = get_note_for_user(request, pk)
     form = NoteForm(request.POST or None, user=request.user, instance=note)
     if request.method == "POST" and form.is_valid():
-        note = form.save()
-        messages.success(request, _("Note saved."))
-        return redirect(note_place(note))
+        try:
+            note = form.save()
+        except StaleEdit:  # someone saved in between: the form now explains it
+            pass
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect(note_place(note))
     return render(request, "notes/note_form.html", {"form": form, "contact": note.contact, "note": note})
 
 
@@ -66,7 +75,8 @@ def note_toggle_done(request, pk):
         # Lock the row so two quick clicks cannot leave done_at inconsistent.
         note = Note.objects.select_for_update().get(pk=note.pk)
         note.mark_done(not note.is_done)
-        note.save(update_fields=["is_done", "done_at", "updated_at"])
+        note.version += 1
+        note.save(update_fields=["is_done", "done_at", "version", "updated_at"])
     messages.success(request, _("Marked done.") if note.is_done else _("Marked not done."))
     return redirect(safe_next(request, note_place(note)))
 
@@ -78,6 +88,7 @@ def note_toggle_pin(request, pk):
         note = get_note_for_user(request, pk)
         note = Note.objects.select_for_update().get(pk=note.pk)
         note.is_pinned = not note.is_pinned
-        note.save(update_fields=["is_pinned", "updated_at"])
+        note.version += 1
+        note.save(update_fields=["is_pinned", "version", "updated_at"])
     messages.success(request, _("Pinned.") if note.is_pinned else _("Unpinned."))
     return redirect(safe_next(request, note_place(note)))

@@ -1,0 +1,89 @@
+"""Readable change history from django-simple-history records.
+
+`history_entries(records)` turns historical rows (newest first, of one or
+several models) into entries a template can show: who, when, what kind of
+change, and for each changed field its label, the value before and after.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+HIDDEN = {"id", "version", "search_text", "updated_at", "created_at", "done_at"}
+
+
+@dataclass
+class Entry:
+    when: object
+    who: object
+    kind: str
+    subject: str
+    changes: list = field(default_factory=list)
+
+
+def _fields(record) -> list[models.Field]:
+    """The model's fields that the history keeps, less the bookkeeping ones."""
+    return [
+        f for f in record.instance_type._meta.concrete_fields
+        if f.name not in HIDDEN and hasattr(record, f.attname)
+    ]
+
+
+def _display(model_field, value, related: dict) -> str:
+    if value in (None, ""):
+        return ""
+    if model_field.is_relation:
+        return related.get((model_field.related_model, value), f"#{value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def history_entries(records: list, *, subject) -> list[Entry]:
+    """Entries for records given newest first; `subject(record)` names the changed object.
+
+    Costs one query per related model named in the records (users, note types...).
+    """
+    by_object = defaultdict(list)
+    for record in records:
+        by_object[(record.instance_type, record.id)].append(record)
+    previous = {}
+    for rows in by_object.values():
+        for newer, older in zip(rows, rows[1:]):
+            previous[id(newer)] = older
+
+    related_ids = defaultdict(set)
+    for record in records:
+        for model_field in _fields(record):
+            if model_field.is_relation:
+                value = getattr(record, model_field.attname)
+                if value is not None:
+                    related_ids[model_field.related_model].add(value)
+    related = {}
+    for model, ids in related_ids.items():
+        for pk, obj in model._default_manager.in_bulk(list(ids)).items():
+            related[(model, pk)] = str(obj.get_full_name() or obj) if hasattr(obj, "get_full_name") else str(obj)
+
+    entries = []
+    for record in records:
+        older = previous.get(id(record))
+        changes = []
+        for model_field in _fields(record):
+            after = _display(model_field, getattr(record, model_field.attname), related)
+            before = _display(model_field, getattr(older, model_field.attname), related) if older else ""
+            if record.history_type == "~" and older is None:
+                continue  # its previous state is beyond what was loaded
+            if (record.history_type == "+" and after) or (record.history_type == "~" and before != after):
+                changes.append((str(model_field.verbose_name).capitalize(), before, after))
+        if record.history_type == "~" and not changes:
+            continue
+        entries.append(Entry(
+            when=record.history_date, who=record.history_user, kind=str(KINDS[record.history_type]),
+            subject=subject(record), changes=changes,
+        ))
+    return entries
