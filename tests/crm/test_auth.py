@@ -104,3 +104,13 @@ def test_a_good_sign_in_resets_the_account_count(luc):
     for _ in range(4):
         sign_in(Client(REMOTE_ADDR="198.51.100.8"), password="wrong")
     assert sign_in(Client(REMOTE_ADDR="198.51.100.9")).status_code == 302
+
+
+def test_changing_the_password_ends_the_other_sessions(luc):
+    office, phone = Client(), Client()
+    office.force_login(luc)
+    phone.force_login(luc)
+    office.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "Tres-Long-Mot-2026!", "new_password2": "Tres-Long-Mot-2026!"})
+    assert office.get(reverse("home")).status_code == 200
+    assert phone.get(reverse("home"))["Location"].startswith("/login/")

@@ -68,7 +68,8 @@ def test_database_url_errors_name_the_variable(url):
 def run_settings(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CRM_", "DATABASE_URL"))}
     return subprocess.run(
-        [sys.executable, "-c", "import crm.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.PROSPECTION_ENABLED)"],
+        [sys.executable, "-c", "import crm.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.PROSPECTION_ENABLED,"
+         " s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS > 0)"],
         cwd=BASE_DIR, env={**clean, **env}, capture_output=True, text=True,
     )
 
@@ -79,14 +80,14 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "DJANGO_SECRET_KEY is required" in result.stderr
 
 
-def test_production_values_give_secure_cookies():
+def test_production_values_give_secure_httponly_cookies_and_hsts():
     result = run_settings({"DJANGO_SECRET_KEY": "x" * 50})
-    assert result.stdout.split() == ["False", "True", "True"]
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "True", "True"]
 
 
 def test_prospection_can_be_switched_off():
     result = run_settings({"DJANGO_DEBUG": "on", "CRM_PROSPECTION": "off"})
-    assert result.stdout.split() == ["True", "False", "False"]
+    assert result.stdout.split()[:3] == ["True", "False", "False"]
 
 
 def test_deploy_check_is_clean_with_production_values():
