@@ -13,7 +13,6 @@ import io
 import json
 import math
 import os
-import platform
 import pstats
 import random
 import statistics
@@ -23,7 +22,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import django
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,6 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.host import machine
 from contacts.models import Contact, ContactPerson
 from notes.models import CalendarFeed, Note, NoteType
 
@@ -388,25 +387,6 @@ def profile_page(page: Page, *, repeat: int = 3, top: int = 30, explain: int = 3
 
 
 # Report -----------------------------------------------------------------------
-
-def machine() -> dict:
-    cpu = ""
-    memory = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu or platform.processor(), "memory": memory,
-            "load_average": [round(load, 2) for load in os.getloadavg()],
-            "python": platform.python_version(), "django": django.get_version()}
-
 
 def database() -> dict:
     with connection.cursor() as cursor:
