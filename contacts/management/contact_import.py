@@ -184,6 +184,9 @@ class ContactImport(Importer):
         return []
 
     def reset(self):
+        self.new_contact = writing.Blueprint(Contact)
+        self.new_person = writing.Blueprint(ContactPerson)
+        self.versioned = writing.is_versioned(Contact)
         self.seen: dict[tuple, Seen] = {}
         self.claimed: dict[int, int] = {}  # existing contact pk → the row that matched it
         self.people_rows: dict[tuple, int] = {}  # (contact key, person key) → row
@@ -207,7 +210,8 @@ class ContactImport(Importer):
         return None
 
     def digest(self, row) -> bytes:
-        return struct.pack(f"{len(self.digest_keys)}q", *(hash(row.get(key, "")) for key in self.digest_keys))
+        values = row.values
+        return struct.pack(f"{len(self.digest_keys)}q", *(hash(values.get(key, "")) for key in self.digest_keys))
 
     def compare(self, row, seen: Seen) -> None:
         """A later row of the same contact may repeat its values or leave them empty."""
@@ -375,13 +379,17 @@ class ContactImport(Importer):
             seen.pk, seen.existing = contact.pk, True
             seen.has_primary = any(person.is_primary for person in people_of.get(contact.pk, []))
             changed = set()
-            for column_key, attr in CONTACT_ATTRS.items():
-                if column_key in row and getattr(contact, attr) != row[column_key]:
-                    setattr(contact, attr, row[column_key])
+            values = row.values
+            for key, attr in CONTACT_ATTRS.items():
+                if key in values and getattr(contact, attr) != values[key]:
+                    setattr(contact, attr, values[key])
                     changed.add(attr)
             if changed:
                 contact._changed = changed | {"updated_at"}
                 contact.updated_at = now
+                if self.versioned:
+                    contact.version += 1
+                    contact._changed.add("version")
                 self.contacts.updated += 1
             else:
                 self.contacts.unchanged += 1
@@ -394,10 +402,12 @@ class ContactImport(Importer):
         self.contacts.created += 1
         if not self.writing:
             return PENDING
-        return Contact(**{attr: row[column_key] for column_key, attr in CONTACT_ATTRS.items() if column_key in row})
+        values = row.values
+        return self.new_contact({attr: values[key] for key, attr in CONTACT_ATTRS.items() if key in values})
 
     def plan_person(self, row, key, seen, people_of, demoted):
-        fields = {attr: row[column_key] for column_key, attr in PERSON_ATTRS.items() if column_key in row}
+        values = row.values
+        fields = {attr: values[key] for key, attr in PERSON_ATTRS.items() if key in values}
         if not fields:
             return None
         if "last_name" not in fields:
@@ -432,7 +442,8 @@ class ContactImport(Importer):
             self.people.created += 1
             if not self.writing:
                 return PENDING
-            return ContactPerson(is_primary=bool(primary), **fields)
+            fields["is_primary"] = bool(primary)
+            return self.new_person(fields)
         changed = {attr for attr, value in fields.items() if getattr(person, attr) != value}
         if primary is not None and person.is_primary != primary:
             changed.add("is_primary")

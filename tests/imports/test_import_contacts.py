@@ -459,3 +459,18 @@ def test_progress_bar_on_a_terminal():
 def test_a_missing_file():
     with pytest.raises(CommandError, match="Aucun fichier"):
         run_import("import_contacts", DATA / "nope.csv")
+
+
+def test_an_update_bumps_the_version_so_an_open_form_cannot_overwrite_it(write_file):
+    from crm.importing.writing import is_versioned
+
+    if not is_versioned(Contact):
+        pytest.skip("contacts carry no version number")
+    contact = ContactFactory(external_ref="R-1", city="Québec")
+    version = contact.version
+    run_import("import_contacts", write_file("x.csv", "ref,ville\r\nR-1,Lévis\r\n"), update=True)
+    contact.refresh_from_db()
+    assert contact.version == version + 1
+    run_import("import_contacts", write_file("y.csv", "ref,ville\r\nR-1,Lévis\r\n"), update=True)
+    contact.refresh_from_db()
+    assert contact.version == version + 1  # nothing changed, nothing bumped

@@ -43,6 +43,8 @@ class NoteImport(Importer):
         ]
 
     def reset(self):
+        self.versioned = writing.is_versioned(Note)
+        self.new_note = writing.Blueprint(Note)
         self.notes = Tally()
         self.seen: dict[tuple, int] = {}  # (contact pk, date, text) → row
         self.default_type = NoteType.objects.filter(is_active=True).order_by("order", "pk").values_list(
@@ -83,7 +85,8 @@ class NoteImport(Importer):
                 if "assigned_to" not in row:
                     continue  # already reported: a value is required
                 fields.setdefault("type_id", self.default_type)
-                note = Note(contact_id=contact.pk, **fields)
+                fields["contact_id"] = contact.pk
+                note = self.new_note(fields)
                 note.done_at = now if note.is_done else None
                 new.append(note)
                 self.notes.created += 1
@@ -102,6 +105,9 @@ class NoteImport(Importer):
                 note.done_at = now if note.is_done else None
                 updated.add("done_at")
             note.updated_at = now
+            if self.versioned:
+                note.version += 1
+                updated.add("version")
             changed[frozenset(updated | {"updated_at"})].append(note)
             self.notes.updated += 1
         if write:

@@ -61,6 +61,8 @@ class OpportunityImport(Importer):
         ]
 
     def reset(self):
+        self.versioned = writing.is_versioned(Opportunity)
+        self.new_opportunity = writing.Blueprint(Opportunity)
         self.opportunities = Tally()
         self.seen: dict[tuple, int] = {}  # (contact pk, subject) → row
         self.active_users = set(get_user_model().objects.filter(is_active=True).values_list("pk", flat=True))
@@ -121,7 +123,8 @@ class OpportunityImport(Importer):
                     fields["representative_id"] = contact.account_manager_id
                 if "stage_id" not in fields:
                     continue  # already reported: a value is required
-                new.append(Opportunity(contact_id=contact.pk, **fields))
+                fields["contact_id"] = contact.pk
+                new.append(self.new_opportunity(fields))
                 self.opportunities.created += 1
                 continue
             if not self.update:
@@ -136,6 +139,9 @@ class OpportunityImport(Importer):
             for attr in updated:
                 setattr(opportunity, attr, fields[attr])
             opportunity.updated_at = now
+            if self.versioned:
+                opportunity.version += 1
+                updated.add("version")
             changed[frozenset(updated | {"updated_at"})].append(opportunity)
             self.opportunities.updated += 1
         if write:
