@@ -24,7 +24,8 @@ class Panel:
     label: str
     template: str
     # Called with (request, *objects) only when the panel is shown; what it
-    # returns is available to the panel's template as `data`.
+    # returns is available to the panel's template as `data`. A home panel
+    # whose function returns None is not shown.
     get_context: Callable[..., dict]
     order: int = 100
 

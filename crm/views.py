@@ -18,9 +18,11 @@ from crm.models import Profile
 
 def home(request):
     """'My day': whatever the installed apps register on the home page."""
-    panels = [
-        {"panel": panel, "data": panel.get_context(request)} for panel in slots.panels(slots.HOME)
-    ]
+    panels = []
+    for panel in slots.panels(slots.HOME):
+        data = panel.get_context(request)
+        if data is not None:  # None: nothing for this user (e.g. no permission)
+            panels.append({"panel": panel, "data": data})
     return render(request, "crm/home.html", {"panels": panels})
 
 

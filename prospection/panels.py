@@ -26,11 +26,11 @@ def contact_delete_counts(request, contact) -> dict:
     return {"counts": [(_("sales opportunities"), Opportunity.objects.filter(contact=contact).count())]}
 
 
-def home_context(request) -> dict:
-    """My open opportunities: count and summed totals (1 query)."""
+def home_context(request) -> dict | None:
+    """My open opportunities: count and summed totals (1 query); no panel without the permission."""
     if not request.user.has_perm("prospection.view_opportunity"):
-        return {"allowed": False}
-    return {"allowed": True, "figures": Opportunity.objects.open().for_representative(request.user).figures()}
+        return None
+    return {"figures": Opportunity.objects.open().for_representative(request.user).figures()}
 
 
 slots.register(slots.CONTACT_TABS, Panel(

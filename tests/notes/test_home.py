@@ -65,3 +65,8 @@ def test_home_costs_the_same_with_many_notes(rep, rep_client, django_assert_num_
         response = rep_client.get(reverse("home"))
     assert panel(response, "overdue")["has_more"]
     assert "Et plus…" in response.content.decode()
+
+
+def test_a_user_without_access_to_a_module_gets_no_panel_for_it(outsider_client):
+    keys = [item["panel"].key for item in outsider_client.get(reverse("home")).context["panels"]]
+    assert "prospection" not in keys
