@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contacts.forms import AccountManagerForm
+from crm.concurrency import VersionedForm
 from crm.formatting import format_number
 from prospection.models import Category, Opportunity, Product, Stage
 
@@ -84,7 +85,7 @@ class ProspectInfoForm(AccountManagerForm):
 TOTAL_FIELD = HTML('{% include "prospection/_total_field.html" %}')
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VersionedForm):
     class Meta:
         model = Opportunity
         fields = [
@@ -117,6 +118,7 @@ class OpportunityForm(forms.ModelForm):
         self.default_representative = Opportunity.default_representative(contact, user)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the version
         self.helper.layout = Layout(
             Row(Column("subject", css_class="col-md-8"), Column("product", css_class="col-md-4")),
             Row(Column("stage", css_class="col-md-4"), Column("contact_person", css_class="col-md-4"),

@@ -11,7 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from contacts.models import Contact, ContactPerson
+from crm.concurrency import Versioned
 from prospection.expressions import OpportunityTotal
 
 # Success bands of the dashboard chart: a band holds its lower bound; 100 % is in the last.
@@ -163,7 +166,7 @@ class OpportunityQuerySet(models.QuerySet):
     }
 
 
-class Opportunity(models.Model):
+class Opportunity(Versioned):
     """A sales opportunity ("opportunité de vente") on a contact."""
 
     contact = models.ForeignKey(
@@ -230,6 +233,8 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OpportunityQuerySet.as_manager()
+    # The total and the band are derived by the database; the history keeps what people typed.
+    history = HistoricalRecords(excluded_fields=["total", "band", "version", "updated_at"])
 
     class Meta:
         verbose_name = _("sales opportunity")

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contacts.access import get_contact_for_user
+from crm.concurrency import StaleEdit
 from crm.csv_export import csv_response
+from crm.history import history_entries
 from crm.pagination import paginate, query_without
 from prospection import chart
 from prospection.filters import OpportunityFilter
@@ -129,12 +131,18 @@ def opportunity_update(request, pk):
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and form.is_valid():
-        opportunity = form.save()
-        messages.success(request, _("Sales opportunity “%(subject)s” saved.") % {"subject": opportunity.subject})
-        return redirect(opportunity)
+        try:
+            opportunity = form.save()
+        except StaleEdit:  # someone saved in between: the form now explains it
+            pass
+        else:
+            messages.success(request, _("Sales opportunity “%(subject)s” saved.") % {"subject": opportunity.subject})
+            return redirect(opportunity)
+    records = list(opportunity.history.select_related("history_user")[:50])
     return render(request, "prospection/opportunity_form.html", {
         "form": form, "contact": opportunity.contact, "opportunity": opportunity, "can_change": can_change,
         "representative_name": user_name(opportunity.representative),
+        "data": {"entries": history_entries(records, subject=lambda record: record.subject)},
     }, status=400 if request.method == "POST" else 200)
 
 

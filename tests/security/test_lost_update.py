@@ -115,3 +115,22 @@ def test_a_post_without_a_version_still_saves(rep_client):
         "name": "Avec script", "kind": "organization", "status": "client", "language": "fr"})
     assert response.status_code == 302
     assert Contact.objects.get(pk=contact.pk).name == "Avec script"
+
+
+@pytest.mark.django_db
+def test_second_opportunity_save_is_refused(rep_client, manager_client, settings):
+    if not settings.PROSPECTION_ENABLED:
+        pytest.skip("prospection module is off (CRM_PROSPECTION=off)")
+    from tests.prospection.factories import OpportunityFactory
+
+    opportunity = OpportunityFactory(subject="Site web", success_percent=35)
+    url = opportunity.get_absolute_url()
+    mine = form_data(rep_client.get(url))
+    theirs = form_data(manager_client.get(url))
+    assert manager_client.post(url, {**theirs, "success_percent": 80}).status_code == 302
+    response = rep_client.post(url, {**mine, "subject": "Site web et boutique"})
+    assert CONFLICT in response.content.decode()
+    opportunity.refresh_from_db()
+    assert opportunity.subject == "Site web" and opportunity.success_percent == 80
+    history = response.content.decode()
+    assert "Historique" in history
