@@ -184,6 +184,8 @@ class ContactImport(Importer):
         return []
 
     def reset(self):
+        if not self.writing:
+            self.matched: dict[tuple, int] = {}  # key → existing contact, found by the check pass
         self.new_contact = writing.Blueprint(Contact)
         self.new_person = writing.Blueprint(ContactPerson)
         self.versioned = writing.is_versioned(Contact)
@@ -193,6 +195,9 @@ class ContactImport(Importer):
         self.stale: set[int] = set()  # contacts given people after their own batch
         self.contacts = Tally()
         self.people = Tally()
+
+    def changes(self):
+        return any((self.contacts.created, self.contacts.updated, self.people.created, self.people.updated))
 
     def summary(self):
         return [
@@ -224,12 +229,20 @@ class ContactImport(Importer):
     # Finding what exists --------------------------------------------------------
 
     def find_existing(self, firsts) -> dict:
-        """The existing contact of each key seen for the first time (at most 3 queries)."""
+        """The existing contact of each key seen for the first time (at most 3 queries).
+
+        The write pass runs in the same transaction as the check pass: it takes
+        the check's answers and only loads the contacts it found (1 query).
+        """
+        if self.writing:
+            pks = {key: self.matched[key] for _row, key in firsts if key in self.matched}
+            loaded = Contact.objects.in_bulk(pks.values()) if pks else {}
+            return {key: loaded[pk] for key, pk in pks.items() if pk in loaded}
         found = {}
         refs = {row["external_ref"] for row, _key in firsts if "external_ref" in row}
         # exclude(external_ref="") lets the database use the unique (partial) index.
-        by_ref = {contact.external_ref: contact
-                  for contact in Contact.objects.exclude(external_ref="").filter(external_ref__in=refs)} if refs else {}
+        by_ref = {contact.external_ref: contact for contact in
+                  Contact.objects.exclude(external_ref="").filter(external_ref__in=refs).order_by()} if refs else {}
         by_email_rows, by_name_rows = [], []
         for row, key in firsts:
             if "external_ref" in row and row["external_ref"] in by_ref:
@@ -264,6 +277,7 @@ class ContactImport(Importer):
                                % {"count": len(candidates)})
                 elif candidates:
                     found[key] = candidates[0]
+        self.matched.update((key, contact.pk) for key, contact in found.items())
         return found
 
     # Check and write: the same plan, written or not ----------------------------
@@ -275,7 +289,6 @@ class ContactImport(Importer):
         self.plan(rows, write=True)
 
     def plan(self, rows, *, write: bool) -> None:
-        self.writing = write
         keyed, firsts = [], []
         for row in rows:
             key = self.contact_key(row)
@@ -334,7 +347,12 @@ class ContactImport(Importer):
         new_by_key = defaultdict(list)
         for key, _seen, person in new_people:
             new_by_key[key].append(person)
+        given_people = {key for key, _seen, _person in new_people}
+        people_changed = {person.contact_id for person in changed_people}
         for key, contact in batch_contacts.items():
+            if (contact.pk is not None and not getattr(contact, "_changed", None)
+                    and key not in given_people and contact.pk not in people_changed):
+                continue  # nothing it is made of changed
             people = (people_of.get(contact.pk, []) if contact.pk else []) + new_by_key.get(key, [])
             search_text = contact.build_search_text(people=people)
             if search_text != contact.search_text:

@@ -11,7 +11,8 @@ batch of rows; the engine does the rest:
    and parsed once and memory stays bounded;
 3. any error → ImportFailed with the first 50 errors, nothing written;
 4. write pass (skipped by a dry run): the spilled batches go to the
-   importer's write_batch inside ONE transaction.atomic.
+   importer's write_batch. Both passes run inside ONE transaction.atomic, so
+   the write pass may rely on what the check pass found in the database.
 """
 
 import pickle
@@ -235,6 +236,8 @@ class Importer:
         self.progress = progress or Progress()
         self.errors: list[tuple] = []
         self.error_count = 0
+        self.writing = False  # False in the check pass, True in the write pass
+        self.rows_read = 0
         self._pending: list[tuple] = []
 
     # What an importer describes --------------------------------------------
@@ -251,7 +254,7 @@ class Importer:
         return []
 
     def reset(self) -> None:
-        """Called before each pass: forget what the previous pass learnt."""
+        """Called before each pass (self.writing says which): forget what the previous pass learnt."""
 
     def check_batch(self, rows: list[Row]) -> None:
         """Check rows against each other and the database (a few queries); count what would happen."""
@@ -264,6 +267,10 @@ class Importer:
 
     def summary(self) -> list[str]:
         return []
+
+    def changes(self) -> bool:
+        """After the check pass: whether the write pass has anything to write."""
+        return True
 
     # Errors -------------------------------------------------------------------
 
@@ -308,14 +315,22 @@ class Importer:
             raise ImportFailed([str(error)]) from None
         try:
             with tempfile.TemporaryFile() as spill:
-                batches, rows = self._check_pass(spill)
-                if self.error_count:
-                    raise ImportFailed(self.errors, self.error_count)
-                if not self.dry_run:
-                    self._write_pass(spill, batches)
+                if self.dry_run:
+                    self._check_pass(spill)
+                else:
+                    # One transaction for both passes: what the check found is
+                    # still true when writing (on SQLite, other writers wait).
+                    with transaction.atomic():
+                        batches = self._check_pass(spill)
+                        if self.changes():
+                            self._write_pass(spill, batches)
+        except DatabaseError as error:
+            raise ImportFailed([_("The database refused the import, nothing was written: %(error)s")
+                                % {"error": error}]) from None
         finally:
             self.source.close()
-        return Report(lines=self.summary(), seconds=time.monotonic() - started, dry_run=self.dry_run, rows=rows)
+        return Report(lines=self.summary(), seconds=time.monotonic() - started, dry_run=self.dry_run,
+                      rows=self.rows_read)
 
     def _map_header(self):
         columns = self.get_columns()
@@ -363,27 +378,34 @@ class Importer:
     def _parse(self, number, cells, plan) -> Row | None:
         row_values, row = {}, Row(number, None)
         width = len(cells)
-        for step in plan:
-            raw = cells[step.index] if step.index < width else None
+        cell_text = values.cell_text
+        # Tuples, not attribute lookups: this loop runs for every cell of the file.
+        for index, key, parse, max_length, step in plan:
+            raw = cells[index] if index < width else None
             if raw is None or raw == "":
                 continue
-            if step.plain_text:
-                # The common case, inlined: text with nothing but spaces to trim.
-                value = raw.strip() if type(raw) is str else values.cell_text(raw)
+            if parse is None:
+                # Plain text, the common case: spaces to trim, maybe the export's quote.
+                value = raw.strip() if type(raw) is str else cell_text(raw)
                 if value[:1] == "'":
-                    value = values.cell_text(value)
+                    value = cell_text(value)
+                if not value:
+                    continue
+                if (max_length is None or len(value) <= max_length) and not step.validators:
+                    row_values[key] = value
+                    continue
             else:
                 try:
-                    value = step.column.parse(raw)
+                    value = parse(raw)
                 except CellError as error:
-                    self.error(row, step.column.key, error)
+                    self.error(row, key, error)
                     continue
-            if value == "" or value is None:
-                continue
+                if value == "" or value is None:
+                    continue
             message = step.validate(value)
             if message:
-                self.error(row, step.column.key, message)
-            row_values[step.column.key] = value
+                self.error(row, key, message)
+            row_values[key] = value
         row.values = row_values
         if not row_values and not row.bad:
             if all(cell is None or str(cell).strip() == "" for cell in cells):
@@ -399,8 +421,11 @@ class Importer:
                     break
         return row
 
-    def _check_pass(self, spill):
-        plan = self._map_header()
+    def _check_pass(self, spill) -> int:
+        """Parse and check every row; raise ImportFailed if any is wrong, else return the batches spilled."""
+        plan = [(step.index, step.column.key, None if step.plain_text else step.column.parse, step.max_length, step)
+                for step in self._map_header()]
+        self.writing = False
         self.reset()
         self.progress.start(_("Checking"))
         batch, batches, rows = [], 0, 0
@@ -417,7 +442,10 @@ class Importer:
         if batch:
             batches += self._check(batch, spill)
         self.progress.done()
-        return batches, rows
+        self.rows_read = rows
+        if self.error_count:
+            raise ImportFailed(self.errors, self.error_count)
+        return batches
 
     def _rows(self):
         try:
@@ -436,19 +464,15 @@ class Importer:
 
     def _write_pass(self, spill, batches) -> None:
         spill.seek(0)
+        self.writing = True
         self.reset()
         self.progress.start(_("Importing"))
-        try:
-            with transaction.atomic():
-                for done in range(batches):
-                    self.write_batch([Row(number, row_values) for number, row_values in pickle.load(spill)])
-                    self._stop_on_errors()
-                    self.progress.update((done + 1) / batches)
-                self.finish()
-                self._stop_on_errors()
-        except DatabaseError as error:
-            raise ImportFailed([_("The database refused the import, nothing was written: %(error)s")
-                                % {"error": error}]) from None
+        for done in range(batches):
+            self.write_batch([Row(number, row_values) for number, row_values in pickle.load(spill)])
+            self._stop_on_errors()
+            self.progress.update((done + 1) / batches)
+        self.finish()
+        self._stop_on_errors()
         self.progress.done()
 
     def _stop_on_errors(self) -> None:

@@ -474,3 +474,21 @@ def test_an_update_bumps_the_version_so_an_open_form_cannot_overwrite_it(write_f
     run_import("import_contacts", write_file("y.csv", "ref,ville\r\nR-1,Lévis\r\n"), update=True)
     contact.refresh_from_db()
     assert contact.version == version + 1  # nothing changed, nothing bumped
+
+
+def test_a_database_refusal_while_writing_rolls_everything_back(monkeypatch):
+    from django.db import IntegrityError
+
+    from crm.importing import writing
+
+    real_insert = writing.insert
+
+    def insert_then_fail(model, objects, **options):
+        real_insert(model, objects, **options)
+        if model is ContactPerson:
+            raise IntegrityError("contactperson_one_primary")
+
+    monkeypatch.setattr(writing, "insert", insert_then_fail)
+    with pytest.raises(CommandError, match="La base de données a refusé l’importation, rien n’a été écrit"):
+        run_import("import_contacts", DATA / "contacts_utf8_semicolon_fr.csv")
+    assert not Contact.objects.exists()

@@ -50,6 +50,9 @@ class NoteImport(Importer):
         self.default_type = NoteType.objects.filter(is_active=True).order_by("order", "pk").values_list(
             "pk", flat=True).first()
 
+    def changes(self):
+        return bool(self.notes.created or self.notes.updated)
+
     def summary(self):
         return [_("Notes — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % vars(self.notes)]
 

@@ -67,6 +67,9 @@ class OpportunityImport(Importer):
         self.seen: dict[tuple, int] = {}  # (contact pk, subject) → row
         self.active_users = set(get_user_model().objects.filter(is_active=True).values_list("pk", flat=True))
 
+    def changes(self):
+        return bool(self.opportunities.created or self.opportunities.updated)
+
     def summary(self):
         return [_("Opportunities — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.")
                 % vars(self.opportunities)]

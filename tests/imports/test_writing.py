@@ -1,0 +1,71 @@
+"""The fast insert writes what bulk_create would: defaults, timestamps, prepared values, ids."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from contacts.models import Contact, ContactPerson
+from crm.importing.writing import Blueprint, insert
+from notes.models import Note, NoteType
+
+pytestmark = pytest.mark.django_db
+
+
+def values_of(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in type(obj)._meta.concrete_fields}
+
+
+def test_blueprint_builds_what_the_model_would():
+    built = Blueprint(Contact)({"name": "Café", "city": "Québec", "account_manager_id": None})
+    expected = Contact(name="Café", city="Québec")
+    assert values_of(built) == values_of(expected)
+
+
+def test_blueprint_calls_callable_defaults_for_each_instance(rep):
+    note = Blueprint(Note)({"description": "x", "assigned_to_id": rep.pk, "contact_id": 1})
+    assert note.date == timezone.localdate()
+
+
+def test_insert_writes_the_rows_and_sets_their_ids(rep):
+    before = timezone.now()
+    contacts = [Blueprint(Contact)({"name": f"Café {n}", "email": f"c{n}@x.example", "account_manager_id": rep.pk,
+                                    "search_text": f"cafe {n}"}) for n in range(3)]
+    insert(Contact, contacts)
+    assert all(contact.pk for contact in contacts)
+    for contact in contacts:
+        stored = Contact.objects.get(pk=contact.pk)
+        assert values_of(stored) == values_of(contact)
+        assert stored.created_at == stored.updated_at >= before
+        assert (stored.kind, stored.status, stored.language) == ("organization", "prospect", "fr")
+    people = [Blueprint(ContactPerson)({"contact_id": contacts[0].pk, "last_name": name}) for name in ("A", "B")]
+    insert(ContactPerson, people, set_pks=False)
+    assert list(contacts[0].people.order_by("last_name").values_list("last_name", "is_primary")) == [
+        ("A", False), ("B", False)]
+
+
+def test_insert_prepares_dates_and_times(rep, contact):
+    note = Blueprint(Note)({"contact_id": contact.pk, "assigned_to_id": rep.pk, "description": "x",
+                            "type_id": NoteType.objects.first().pk, "date": datetime.date(2026, 11, 28),
+                            "time": datetime.time(14, 30)})
+    insert(Note, [note], set_pks=False)
+    stored = Note.objects.get()
+    assert (stored.date, stored.time) == (datetime.date(2026, 11, 28), datetime.time(14, 30))
+
+
+@pytest.mark.skipif(not settings.PROSPECTION_ENABLED, reason="prospection module is off (CRM_PROSPECTION=off)")
+def test_insert_leaves_generated_columns_to_the_database(rep, contact):
+    from prospection.models import Opportunity, Stage
+
+    opportunity = Blueprint(Opportunity)({
+        "contact_id": contact.pk, "subject": "Site", "stage_id": Stage.objects.first().pk,
+        "representative_id": rep.pk, "value": Decimal("10000.00"), "purchase_costs": Decimal("2000.00"),
+        "success_percent": 35,
+    })
+    insert(Opportunity, [opportunity])
+    stored = Opportunity.objects.get(pk=opportunity.pk)
+    assert stored.value == Decimal("10000.00")
+    assert stored.total == Decimal("2800.00")
+    assert stored.band == 1
