@@ -27,6 +27,31 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations put in the database (groups, note types, lists), as JSON."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def migrated_data_restored(migrated_data, transactional_db):
+    """For transactional tests: the database is emptied after each one, so put back
+    what the migrations created before the test builds its own data."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    if not Group.objects.exists():
+        # The flush re-created content types and permissions with new ids;
+        # the saved rows (groups point at permissions) bring back the old ones.
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(migrated_data)
+
+
 @pytest.fixture
 def rep(db):
     return UserFactory(username="rep", first_name="Luc", last_name="Gagnon", groups=[SALES_REPS])

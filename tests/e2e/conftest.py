@@ -37,32 +37,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_data(django_db_setup, django_db_blocker) -> str:
-    """What the migrations put in the database (groups, note types, lists), as JSON."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture
-def page(browser, migrated_data, live_server):
-    """A French desktop browser tab on the live server.
-
-    Live-server tests empty the database after each test; put back what the
-    migrations created before the test builds its own data.
-    """
-    from django.contrib.auth.models import Group
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    if not Group.objects.exists():
-        # The flush re-created content types and permissions with new ids;
-        # the saved rows (groups point at permissions) bring back the old ones.
-        ContentType.objects.all().delete()
-        ContentType.objects.clear_cache()
-        connection.creation.deserialize_db_from_string(migrated_data)
+def page(browser, migrated_data_restored, live_server):
+    """A French desktop browser tab on the live server (with the migrations' data back)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-CA")
     context.set_default_timeout(10_000)
     page = context.new_page()

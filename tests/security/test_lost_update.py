@@ -77,7 +77,7 @@ def test_a_toggle_in_between_also_refuses_a_stale_form(rep, rep_client):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises writers)")
-def test_concurrent_toggles_from_many_threads_leave_a_consistent_state():
+def test_concurrent_toggles_from_many_threads_leave_a_consistent_state(migrated_data_restored):
     user = UserFactory(username="toggler", groups=["Sales reps"])
     note = NoteFactory(assigned_to=user)
     clicks, threads_count = 5, 8
