@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=2, help="Untimed requests per page first.")
         parser.add_argument("--only", action="append", default=[],
                             help="Measure only pages whose name contains this (repeatable).")
+        parser.add_argument("--skip", action="append", default=[],
+                            help="Leave out pages whose name contains this (repeatable).")
         parser.add_argument("--persona", choices=["rep", "manager"], action="append",
                             help="Only this persona (default: both).")
         parser.add_argument("--no-imports", action="store_true", help="Skip the import timings.")
@@ -27,11 +29,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=runner.RESULTS_DIR, help="Folder of the JSON report.")
         parser.add_argument("--profile", metavar="PAGE",
                             help="Profile this page (cProfile and the slowest queries' plans) instead of timing.")
+        parser.add_argument("--markdown", type=Path, metavar="REPORT.json",
+                            help="Print a report as a Markdown table, and stop.")
         parser.add_argument("--compare", nargs=2, type=Path, metavar=("A.json", "B.json"),
                             help="Print B's figures as ratios of A's, and stop.")
 
-    def handle(self, *args, scale, repeat, warmup, only, persona, no_imports, no_pages, output, profile, compare,
+    def handle(self, *args, scale, repeat, warmup, only, skip, persona, no_imports, no_pages, output, profile, compare, markdown,
                **options):
+        if markdown:
+            self.stdout.write(runner.markdown(json.loads(markdown.read_text())))
+            return
         if compare:
             try:
                 first, second = (json.loads(path.read_text()) for path in compare)
@@ -44,6 +51,8 @@ class Command(BaseCommand):
         pages = runner.default_pages(tuple(persona or ("rep", "manager")))
         if only:
             pages = [page for page in pages if any(word in page.name for word in only)]
+        if skip:
+            pages = [page for page in pages if not any(word in page.name for word in skip)]
         if profile:
             chosen = [page for page in pages if page.name == profile]
             if not chosen:
