@@ -11,7 +11,7 @@ with neither, by exact name; its people by e-mail, else by first and last name.
 An empty cell never erases what the contact file holds.
 
 Cost per batch of 2,000 rows: at most 4 queries to find what exists, then
-bulk_create / bulk_update; search_text is computed here, never per row.
+batched inserts and updates (crm.importing.writing); search_text is computed here, never per row.
 """
 
 import struct
@@ -370,7 +370,7 @@ class ContactImport(Importer):
         self.bulk_update(Contact, changed_contacts)
         # The one-primary rule is checked row by row: take the flag away first.
         if demoted:
-            ContactPerson.objects.bulk_update(demoted, ["is_primary"])
+            writing.update(ContactPerson, demoted, ["is_primary"])
         self.bulk_update(ContactPerson, changed_people)
         for _key, seen, person in new_people:
             person.contact_id = seen.pk
@@ -476,12 +476,12 @@ class ContactImport(Importer):
 
     @staticmethod
     def bulk_update(model, objects) -> None:
-        """One bulk_update per set of changed fields (a narrow UPDATE is much faster than a wide one)."""
+        """One UPDATE per set of changed fields (a narrow UPDATE is much faster than a wide one)."""
         groups = defaultdict(list)
         for obj in objects:
             groups[frozenset(obj._changed)].append(obj)
         for fields, group in groups.items():
-            model.objects.bulk_update(group, sorted(fields))
+            writing.update(model, group, sorted(fields))
 
     def finish(self):
         """Contacts that got people after their own batch: rebuild their search_text (2 queries a chunk)."""
@@ -498,4 +498,4 @@ class ContactImport(Importer):
                 if search_text != contact.search_text:
                     contact.search_text, contact.updated_at = search_text, now
                     changed.append(contact)
-            Contact.objects.bulk_update(changed, ["search_text", "updated_at"])
+            writing.update(Contact, changed, ["search_text", "updated_at"])

@@ -84,6 +84,54 @@ def _copy(meta, fields, rows, objects) -> None:
             _saved(obj, pk)
 
 
+def update(model, objects: list, fields) -> None:
+    """UPDATE the given fields (names) of saved instances, from their values in memory: what bulk_update
+    does, without its CASE WHEN per object, which costs about 1 ms of CPU per object here.
+
+    One statement per chunk joins the table to the new values: UPDATE … FROM (VALUES …) on SQLite (3.33+),
+    UPDATE … FROM UNNEST(one array per column) on PostgreSQL.
+    """
+    if not objects:
+        return
+    if connection.vendor not in {"sqlite", "postgresql"}:
+        model.objects.bulk_update(objects, fields)
+        return
+    meta = model._meta
+    targets = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table, pk_column = quote(meta.db_table), quote(meta.pk.column)
+    rows = []
+    for obj in objects:
+        row = [obj.pk]
+        for field in targets:
+            value = getattr(obj, field.attname)
+            row.append(value if isinstance(field, _PLAIN) else field.get_db_prep_save(value, connection))
+        rows.append(row)
+    names = ["pk"] + [f"v{index}" for index in range(len(targets))]
+    assignments = ", ".join(f"{quote(field.column)} = v.{name}" for field, name in zip(targets, names[1:]))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [meta.pk.db_type(connection)] + [field.db_type(connection).split("(")[0] for field in targets]
+            arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+            sql = (f"UPDATE {table} SET {assignments} FROM UNNEST({arrays}) AS v({', '.join(names)}) "
+                   f"WHERE {table}.{pk_column} = v.pk")
+            for start in range(0, len(rows), 5000):
+                cursor.execute(sql, [list(column) for column in zip(*rows[start:start + 5000])])
+            return
+        # SQLite names the columns of VALUES column1, column2…
+        columns = ", ".join(f"column{index + 1} AS {name}" for index, name in enumerate(names))
+        one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
+        limit = connection.features.max_query_params or 30000
+        per_statement = max(1, min(500, limit // len(names)))
+        for start in range(0, len(rows), per_statement):
+            part = rows[start:start + per_statement]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (SELECT {columns} FROM (VALUES "
+                + ", ".join([one_row] * len(part)) + f")) AS v WHERE {table}.{pk_column} = v.pk",
+                [value for row in part for value in row],
+            )
+
+
 def _saved(obj, pk) -> None:
     obj.pk = pk
     obj._state.adding = False

@@ -69,3 +69,24 @@ def test_insert_leaves_generated_columns_to_the_database(rep, contact):
     assert stored.value == Decimal("10000.00")
     assert stored.total == Decimal("2800.00")
     assert stored.band == 1
+
+
+def test_update_writes_the_given_fields_and_only_those(rep, manager):
+    from crm.importing.writing import update
+    from tests.factories import ContactFactory, NoteFactory
+
+    first, second = ContactFactory(name="A", city="Québec"), ContactFactory(name="B", city="Lévis")
+    later = timezone.now() + datetime.timedelta(days=1)
+    first.name, first.city, first.updated_at, first.account_manager_id = "A2", "ignored", later, manager.pk
+    second.name, second.updated_at, second.account_manager_id = "B2 « é »", later, None
+    update(Contact, [first, second], ["name", "updated_at", "account_manager"])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.name, first.city, first.updated_at, first.account_manager) == ("A2", "Québec", later, manager)
+    assert (second.name, second.updated_at, second.account_manager) == ("B2 « é »", later, None)
+
+    done = NoteFactory(is_done=True, assigned_to=rep)
+    done.is_done, done.done_at, done.date = False, None, datetime.date(2027, 1, 2)
+    update(Note, [done], ["is_done", "done_at", "date"])
+    done.refresh_from_db()
+    assert (done.is_done, done.done_at, done.date) == (False, None, datetime.date(2027, 1, 2))

@@ -116,7 +116,7 @@ class NoteImport(Importer):
         if write:
             writing.insert(Note, new, set_pks=False)
             for fields, notes in changed.items():
-                Note.objects.bulk_update(notes, sorted(fields))
+                writing.update(Note, notes, sorted(fields))
 
 
 class Command(ImportCommand):

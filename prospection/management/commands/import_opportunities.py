@@ -150,7 +150,7 @@ class OpportunityImport(Importer):
         if write:
             writing.insert(Opportunity, new, set_pks=False)
             for fields, opportunities in changed.items():
-                Opportunity.objects.bulk_update(opportunities, sorted(fields))
+                writing.update(Opportunity, opportunities, sorted(fields))
 
     def find_person(self, row, people):
         """One of the contact's people, by full name or e-mail (any case or accents)."""
