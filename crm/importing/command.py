@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from crm.importing.engine import ImportFailed, Progress, report_lines
 from crm.importing.sources import SourceError, delimiter_option
@@ -14,14 +14,22 @@ class ImportCommand(BaseCommand):
 
     importer = None
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # The help, too, in the site's language (argparse wants real strings).
+        with translation.override(settings.LANGUAGE_CODE):
+            self.help = str(self.help)
+            return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("CSV file (UTF-8 or Windows-1252; comma, semicolon or tab) or .xlsx workbook."))
+        parser.add_argument(
+            "file", help=gettext("CSV file (UTF-8 or Windows-1252; comma, semicolon or tab) or .xlsx workbook.")
+        )
         parser.add_argument("--dry-run", action="store_true",
-                            help=_("Check every row and say what would happen; write nothing."))
+                            help=gettext("Check every row and say what would happen; write nothing."))
         parser.add_argument("--update", action="store_true",
-                            help=_("Update the rows that already exist instead of refusing them."))
-        parser.add_argument("--encoding", help=_("The file's encoding, e.g. cp1252 (detected when not given)."))
-        parser.add_argument("--delimiter", help=_("The column separator: , ; or tab (detected when not given)."))
+                            help=gettext("Update the rows that already exist instead of refusing them."))
+        parser.add_argument("--encoding", help=gettext("The file's encoding, e.g. cp1252 (detected when not given)."))
+        parser.add_argument("--delimiter", help=gettext("The column separator: , ; or tab (detected when not given)."))
 
     def handle(self, *args, file, dry_run, update, encoding, delimiter, **options):
         # Messages in the site's language, whatever the shell's.

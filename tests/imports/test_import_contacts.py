@@ -492,3 +492,11 @@ def test_a_database_refusal_while_writing_rolls_everything_back(monkeypatch):
     with pytest.raises(CommandError, match="La base de données a refusé l’importation, rien n’a été écrit"):
         run_import("import_contacts", DATA / "contacts_utf8_semicolon_fr.csv")
     assert not Contact.objects.exists()
+
+
+def test_the_help_is_in_the_sites_language():
+    from contacts.management.commands.import_contacts import Command
+
+    text = Command().create_parser("manage.py", "import_contacts").format_help()
+    assert "Chaque ligne est vérifiée d’abord" in text
+    assert "--dry-run" in text and "sans rien écrire" in text
