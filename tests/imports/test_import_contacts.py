@@ -500,3 +500,20 @@ def test_the_help_is_in_the_sites_language():
     text = Command().create_parser("manage.py", "import_contacts").format_help()
     assert "Chaque ligne est vérifiée d’abord" in text
     assert "--dry-run" in text and "sans rien écrire" in text
+
+
+def test_without_a_reference_name_and_email_make_one_contact_with_several_people(write_file):
+    path = write_file("x.csv", "Nom;Courriel;Prénom;Nom de famille\r\n"
+                               "Studio Pixel;bonjour@pixel.example;Amélie;Fortin\r\n"
+                               "Studio Pixel;BONJOUR@pixel.example;Kevin;Nguyen\r\n"
+                               "Studio Pixel;autre@pixel.example;Luc;Roy\r\n")
+    with pytest.raises(CommandError, match="Ligne 3, colonne « Courriel »"):
+        run_import("import_contacts", path)  # the same contact, but its e-mail spelt otherwise
+    path = write_file("y.csv", "Nom;Courriel;Prénom;Nom de famille\r\n"
+                               "Studio Pixel;bonjour@pixel.example;Amélie;Fortin\r\n"
+                               "Studio Pixel;bonjour@pixel.example;Kevin;Nguyen\r\n"
+                               "Studio Pixel;autre@pixel.example;Luc;Roy\r\n")
+    run_import("import_contacts", path)
+    studio = Contact.objects.get(email="bonjour@pixel.example")
+    assert people_of(studio) == [("Amélie", "Fortin", True), ("Kevin", "Nguyen", False)]
+    assert Contact.objects.get(email="autre@pixel.example").people.get().last_name == "Roy"
