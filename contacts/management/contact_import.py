@@ -180,6 +180,7 @@ class ContactImport(Importer):
         if keys & {"person_first_name", "person_role", "person_email", "person_phone"} and "person_last_name" not in keys:
             return [_("The people columns need a last name column (nom de famille, last name).")]
         self.digest_keys = [key for key in CONTACT_ATTRS if key in keys and key not in {"external_ref"}]
+        self.digest_format = struct.Struct(f"{len(self.digest_keys)}q")
         self.primary_column = "person_primary" in keys
         return []
 
@@ -215,12 +216,12 @@ class ContactImport(Importer):
         return None
 
     def digest(self, row) -> bytes:
-        values = row.values
-        return struct.pack(f"{len(self.digest_keys)}q", *(hash(values.get(key, "")) for key in self.digest_keys))
+        """The first row's contact values, as one small hash each (not the values: memory)."""
+        return self.digest_format.pack(*map(hash, map(row.values.get, self.digest_keys)))
 
     def compare(self, row, seen: Seen) -> None:
         """A later row of the same contact may repeat its values or leave them empty."""
-        first = struct.unpack(f"{len(self.digest_keys)}q", seen.digest)
+        first = self.digest_format.unpack(seen.digest)
         for index, key in enumerate(self.digest_keys):
             if key in row and hash(row[key]) != first[index]:
                 self.error(row, key, _("This contact already appears on row %(row)s with another value here; "
