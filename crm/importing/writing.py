@@ -76,9 +76,11 @@ def _copy(meta, fields, rows, objects) -> None:
             pks = [pk for (pk,) in cursor.fetchall()]
             columns.insert(0, quote(meta.pk.column))
             rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        # The driver's own cursor (Django has no COPY); its errors made Django's like any query's.
+        with connection.wrap_database_errors:
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
     if objects is not None:
         for obj, pk in zip(objects, pks, strict=True):
             _saved(obj, pk)

@@ -90,3 +90,12 @@ def test_update_writes_the_given_fields_and_only_those(rep, manager):
     update(Note, [done], ["is_done", "done_at", "date"])
     done.refresh_from_db()
     assert (done.is_done, done.done_at, done.date) == (False, None, datetime.date(2027, 1, 2))
+
+
+@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="COPY is PostgreSQL only")
+def test_a_refused_copy_raises_djangos_database_error(contact):
+    from django.db import IntegrityError, transaction
+
+    person = Blueprint(ContactPerson)({"contact_id": contact.pk, "last_name": None})  # NOT NULL
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(ContactPerson, [person], set_pks=False)
