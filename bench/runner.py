@@ -97,7 +97,8 @@ def fetch(client: Client, url: str):
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    response.close()
+    # No response.close() here: the test client closes it itself without the
+    # request_finished signal, which would close a test's database connection.
     return response.status_code, body
 
 

@@ -151,7 +151,15 @@ def is_seeded(scale: Scale) -> bool:
 def empty_bench_tables() -> None:
     """TRUNCATE (PostgreSQL) or DELETE (SQLite) the CRM's data tables, then remove the bench users."""
     statements = connection.ops.sql_flush(no_style(), bench_tables(), allow_cascade=True)
-    connection.ops.execute_sql_flush(statements)
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Inside a transaction (a test's), deferred foreign key checks must run before TRUNCATE.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        connection.ops.execute_sql_flush(statements)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        connection.ops.execute_sql_flush(statements)
     get_user_model().objects.filter(username__startswith="bench-").delete()
 
 
@@ -331,8 +339,10 @@ def analyze() -> None:
     """Fresh planner statistics (and, on PostgreSQL, the visibility map for index-only scans)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # VACUUM cannot run in a transaction (a test's): ANALYZE alone then.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             for table in bench_tables():
-                cursor.execute(f'VACUUM (ANALYZE) "{table}"')
+                cursor.execute(f'{command} "{table}"')
         else:
             cursor.execute("ANALYZE")
 
