@@ -457,10 +457,10 @@ def write_report(report: dict, directory: Path = RESULTS_DIR) -> Path:
     return path
 
 
-def target_check(result: dict, vendor: str) -> str:
-    """'ok' / 'MISS' against the issue's target (doubled on SQLite), '' when there is none."""
+def target_check(result: dict, vendor: str, scale: str = "L") -> str:
+    """'ok' / 'MISS' against the issue's target (doubled on SQLite), '' when there is none (targets are for L)."""
     target = TARGETS.get(result["name"])
-    if not target:
+    if not target or scale != "L":
         return ""
     factor = 2 if vendor == "sqlite" else 1
     misses = []
@@ -473,17 +473,17 @@ def target_check(result: dict, vendor: str) -> str:
     return "MISS " + " ".join(misses) if misses else "ok"
 
 
-def row_line(result: dict, vendor: str = "") -> str:
+def row_line(result: dict, vendor: str = "", scale: str = "L") -> str:
     if result.get("kind") == "import":
         extra = result["extra"]
         return (f"{result['name']:<26} {'-':<8} {extra['seconds'] * 1000:>9.0f} {'':>9} {result.get('cpu_ms', 0):>8.0f} "
                 f"{result['queries']:>6} "
                 f"{result['sql_ms']:>9.0f} {result['bytes'] / 1024:>8.0f}  {extra['rows']:,} rows, "
-                f"{extra['rows_per_second']:,} rows/s {target_check(result, vendor)}")
+                f"{extra['rows_per_second']:,} rows/s {target_check(result, vendor, scale)}")
     status = "" if result["status"] == 200 else f" HTTP {result['status']}"
     return (f"{result['name']:<26} {result['persona']:<8} {result['median_ms']:>9.1f} {result['p95_ms']:>9.1f} "
             f"{result.get('cpu_ms', 0):>8.1f} {result['queries']:>6} {result['sql_ms']:>9.1f} {result['bytes'] / 1024:>8.1f}  "
-            f"{target_check(result, vendor)}{status}")
+            f"{target_check(result, vendor, scale)}{status}")
 
 
 HEADER = (f"{'page':<26} {'persona':<8} {'median ms':>9} {'p95 ms':>9} {'CPU ms':>8} {'SQL q':>6} {'SQL ms':>9} "
@@ -502,7 +502,7 @@ def format_report(report: dict) -> str:
         f"load average at the end {meta['machine'].get('load_average')}",
         HEADER,
     ]
-    lines += [row_line(result, vendor) for result in report["results"]]
+    lines += [row_line(result, vendor, meta["scale"]) for result in report["results"]]
     by_name = {(r["name"], r["persona"]): r for r in report["results"]}
     for persona in ("rep", "manager"):
         ordinary, biggest = by_name.get(("contact_file_ordinary", persona)), by_name.get(("contact_file_biggest", persona))
@@ -543,7 +543,7 @@ def markdown(report: dict) -> str:
     lines = ["| page | persona | median ms | p95 ms | CPU ms | SQL queries | SQL ms | KB | target |",
              "|---|---|--:|--:|--:|--:|--:|--:|---|"]
     for result in report["results"]:
-        check = target_check(result, vendor)
+        check = target_check(result, vendor, report["meta"]["scale"])
         if result.get("kind") == "import":
             extra = result["extra"]
             lines.append(f"| {result['name']} ({extra['rows']:,} rows, {extra['rows_per_second']:,} rows/s) | – | "

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             return
 
         def echo(result):
-            self.stderr.write(runner.row_line(result.__dict__, runner.database()["vendor"]))
+            self.stderr.write(runner.row_line(result.__dict__, runner.database()["vendor"], scale))
             sys.stderr.flush()
 
         load_before = [round(load, 2) for load in os.getloadavg()]
