@@ -10,6 +10,10 @@ _SPELLED_OUT = str.maketrans({
 
 def fold(text: str) -> str:
     """Lower case without accents, so that 'eric' finds 'Éric' and 'oeuvre' finds 'Œuvre'."""
+    if not text:
+        return ""
+    if text.isascii():  # most words: nothing to take apart (imports fold millions of them)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(_SPELLED_OUT))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

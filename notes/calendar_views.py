@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import F
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
@@ -66,21 +67,35 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, add_months(first, 1) - ONE_DAY
 
 
-def notes_by_day(request, query: CalendarQuery, start: datetime.date, end: datetime.date) -> dict:
-    """The notes this user may see from start to end, filtered, by day: one query.
+def notes_by_day(request, query: CalendarQuery, start: datetime.date, end: datetime.date,
+                 *, per_day: int | None = None) -> dict:
+    """The notes this user may see from start to end, filtered, by day: one query (two with per_day).
 
-    Within a day, notes without a time come first, then by time.
+    Within a day, notes without a time come first, then by time. With per_day,
+    only that many notes of each day are loaded (the month grid: a busy team
+    has thousands of notes a month, a cell shows four).
     """
-    notes = (
-        query.filter(Note.objects.visible_to(request.user), request.user)
-        .filter(date__range=(start, end))
-        .select_related("contact", "type", "assigned_to")
-        .order_by("date", F("time").asc(nulls_first=True), "pk")
-    )
+    visible = query.filter(Note.objects.visible_to(request.user), request.user).filter(date__range=(start, end))
+    if per_day is not None:
+        # Rank the period's notes on the calendar index alone, then load just
+        # the first few of each day with their contact, type and assignee. The
+        # ids are fetched first: as a subquery the planner misjudges their number.
+        first_ids = list(visible.annotate(rank=Window(
+            RowNumber(), partition_by=F("date"), order_by=[F("time").asc(nulls_first=True), F("pk").asc()],
+        )).filter(rank__lte=per_day).values_list("pk", flat=True))
+        visible = Note.objects.filter(pk__in=first_ids)
+    notes = visible.select_related("contact", "type", "assigned_to").order_by(
+        "date", F("time").asc(nulls_first=True), "pk")
     by_day = defaultdict(list)
     for note in notes:
         by_day[note.date].append(note)
     return by_day
+
+
+def counts_by_day(request, query: CalendarQuery, start: datetime.date, end: datetime.date) -> dict:
+    """How many notes each day has, for "+N more" (one aggregate query)."""
+    visible = query.filter(Note.objects.visible_to(request.user), request.user).filter(date__range=(start, end))
+    return dict(visible.order_by().values_list("date").annotate(count=Count("pk")))
 
 
 @dataclass
@@ -89,6 +104,7 @@ class Day:
     url: str
     notes: list = field(default_factory=list)
     in_period: bool = True
+    count: int | None = None  # all the day's notes, when only the first few were loaded
 
     @property
     def is_today(self) -> bool:
@@ -100,7 +116,8 @@ class Day:
 
     @property
     def more(self) -> int:
-        return max(0, len(self.notes) - CELL_ENTRIES)
+        total = len(self.notes) if self.count is None else self.count
+        return max(0, total - CELL_ENTRIES)
 
     @property
     def untimed(self) -> list:
@@ -114,9 +131,11 @@ class Day:
         return [note for note in self.notes if note.time is not None and note.time.hour == hour]
 
 
-def make_days(query: CalendarQuery, dates, notes: dict, *, month: int | None = None) -> list[Day]:
+def make_days(query: CalendarQuery, dates, notes: dict, *, month: int | None = None,
+              counts: dict | None = None) -> list[Day]:
     return [
-        Day(day, query.url("calendar:day", day), notes.get(day, []), month is None or day.month == month)
+        Day(day, query.url("calendar:day", day), notes.get(day, []), month is None or day.month == month,
+            None if counts is None else counts.get(day, 0))
         for day in dates
     ]
 
@@ -142,11 +161,13 @@ def month(request):
     query = CalendarQuery.from_request(request)
     first, _last = month_bounds(query.day)
     weeks = calendar.Calendar(first_weekday()).monthdatescalendar(first.year, first.month)
-    notes = notes_by_day(request, query, weeks[0][0], weeks[-1][-1])
+    start, end = weeks[0][0], weeks[-1][-1]
+    notes = notes_by_day(request, query, start, end, per_day=CELL_ENTRIES)
+    counts = counts_by_day(request, query, start, end)
     return render(request, "notes/calendar_month.html", {
         **page_context(query, "month", previous=add_months(first, -1), next=add_months(first, 1)),
         "heading": date_format(first, "F Y"),
-        "weeks": [make_days(query, week, notes, month=first.month) for week in weeks],
+        "weeks": [make_days(query, week, notes, month=first.month, counts=counts) for week in weeks],
     })
 
 

@@ -334,12 +334,24 @@ def count_queries(django_assert_num_queries, client, expected, **params):
 def test_month_runs_a_constant_number_of_queries(request, django_assert_num_queries, rep, manager, client_fixture, assignee):
     client = request.getfixturevalue(client_fixture)
     # Session, user, the user's and groups' permissions, users and note types
-    # for the filters, and the notes of the period.
-    count_queries(django_assert_num_queries, client, 7, date="2026-11-10", assignee=assignee)
+    # for the filters, the ids of the first notes of each day, those notes, and
+    # the count per day (an empty month skips loading the notes).
+    NoteFactory(assigned_to=rep, date=D(2026, 11, 2))
+    count_queries(django_assert_num_queries, client, 9, date="2026-11-10", assignee=assignee)
     for day in range(1, 29):
         for user in (rep, manager):
             NoteFactory.create_batch(3, assigned_to=user, date=D(2026, 11, day), contact=ContactFactory())
-    count_queries(django_assert_num_queries, client, 7, date="2026-11-10", assignee=assignee)
+    count_queries(django_assert_num_queries, client, 9, date="2026-11-10", assignee=assignee)
+
+
+def test_month_loads_only_the_notes_a_cell_shows(manager_client, rep, manager):
+    for number in range(7):
+        NoteFactory(assigned_to=rep, date=D(2026, 11, 12), time=datetime.time(8 + number), description=f"n{number}")
+    response = manager_client.get(reverse("calendar:month"), {"date": "2026-11-10", "assignee": "everyone"})
+    day = next(day for week in response.context["weeks"] for day in week if day.date == D(2026, 11, 12))
+    assert [note.description for note in day.notes] == ["n0", "n1", "n2", "n3"]
+    assert day.more == 3
+    assert "+3 autres" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["calendar:week", "calendar:agenda", "calendar:day"])
