@@ -163,3 +163,13 @@ def test_csrf_is_enforced_on_add(rep, contact):
     response = client.post(new_note_url(contact), guide_post(assigned_to=rep.pk))
     assert response.status_code == 403
     assert not Note.objects.exists()
+
+
+def test_forged_creator_timestamps_and_done_date_are_ignored(rep, rep_client, manager, contact):
+    rep_client.post(new_note_url(contact), guide_post(
+        assigned_to=rep.pk, created_by=manager.pk, created_at="2000-01-01T00:00", updated_at="2000-01-01T00:00",
+        done_at="2000-01-01T00:00", version="99", contact=999))
+    note = Note.objects.get()
+    assert note.created_by == rep and note.contact == contact
+    assert note.created_at.year == timezone.now().year and note.done_at is None
+    assert note.version == 0
