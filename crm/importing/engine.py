@@ -257,7 +257,12 @@ class Importer:
         """Called before each pass (self.writing says which): forget what the previous pass learnt."""
 
     def check_batch(self, rows: list[Row]) -> None:
-        """Check rows against each other and the database (a few queries); count what would happen."""
+        """Check rows against each other and the database (a few queries); count what would happen.
+
+        What it finds may be noted on the rows (row.values keys starting with
+        "_"): the rows are spilled after this, and the write pass, in the same
+        transaction, gets them back as they are.
+        """
 
     def write_batch(self, rows: list[Row]) -> None:
         raise NotImplementedError

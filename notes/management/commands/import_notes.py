@@ -43,6 +43,8 @@ class NoteImport(Importer):
         ]
 
     def reset(self):
+        if self.writing:
+            return  # the write pass only writes what the check pass counted
         self.versioned = writing.is_versioned(Note)
         self.new_note = writing.Blueprint(Note)
         self.notes = Tally()
@@ -57,21 +59,21 @@ class NoteImport(Importer):
         return [_("Notes — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % vars(self.notes)]
 
     def check_batch(self, rows):
-        self.plan(rows, write=False)
+        """2 queries for the contacts, 1 for the keys of their notes, 1 to load the notes the file changes.
 
-    def write_batch(self, rows):
-        self.plan(rows, write=True)
-
-    def plan(self, rows, *, write: bool) -> None:
-        """2 queries to find contacts, 1 to find existing notes, then bulk writes."""
+        Both passes share one transaction, so what is found here is written on
+        the rows (keys starting with "_") and the write pass looks nothing up.
+        """
         contacts = find_contacts(self, rows)
-        existing = defaultdict(list)
+        found = {}
         if contacts:
-            dates = {row["date"] for row in rows if "date" in row}
-            for note in Note.objects.filter(contact_id__in={c.pk for c in contacts.values()}, date__in=dates).order_by("pk"):
-                existing[(note.contact_id, note.date, note.description)].append(note)
-        now = timezone.now()
-        new, changed = [], defaultdict(list)
+            # Not on the date: SQLite would then pick the date index and read the whole table.
+            for pk, contact_id, date, description in Note.objects.filter(
+                contact_id__in={contact.pk for contact in contacts.values()},
+                description__in={row["description"] for row in rows if "description" in row},
+            ).order_by("pk").values_list("pk", "contact_id", "date", "description"):
+                found.setdefault((contact_id, date, description), pk)
+        matched = {}
         for row in rows:
             contact = contacts.get(row.number)
             if contact is None or "date" not in row or "description" not in row:
@@ -82,41 +84,64 @@ class NoteImport(Importer):
                            % {"row": self.seen[key]})
                 continue
             self.seen[key] = row.number
-            fields = {attr: row[column] for column, attr in NOTE_ATTRS.items() if column in row}
-            note = existing[key][0] if existing.get(key) else None
-            if note is None:
-                if "assigned_to" not in row:
-                    continue  # already reported: a value is required
+            if key not in found:
+                if "assigned_to" in row:  # else already reported: a value is required
+                    row.values["_contact"] = contact.pk
+                    self.notes.created += 1
+            elif not self.update:
+                self.error(row, None, _("This note is already on the contact; run the import with --update to "
+                                        "update it."))
+            else:
+                matched[row] = found[key]
+        notes = Note.objects.in_bulk(matched.values()) if matched else {}
+        for row, pk in matched.items():
+            if self.apply(notes[pk], row, timezone.now()):
+                row.values["_note"] = pk
+                self.notes.updated += 1
+            else:
+                self.notes.unchanged += 1
+
+    def write_batch(self, rows):
+        now = timezone.now()
+        new = []
+        for row in rows:
+            if "_contact" in row:
+                fields = self.fields(row)
                 fields.setdefault("type_id", self.default_type)
-                fields["contact_id"] = contact.pk
+                fields["contact_id"] = row["_contact"]
                 note = self.new_note(fields)
                 note.done_at = now if note.is_done else None
                 new.append(note)
-                self.notes.created += 1
-                continue
-            if not self.update:
-                self.error(row, None, _("This note is already on the contact; run the import with --update to "
-                                        "update it."))
-                continue
-            updated = {attr for attr, value in fields.items() if getattr(note, attr) != value}
-            if not updated:
-                self.notes.unchanged += 1
-                continue
-            for attr in updated:
-                setattr(note, attr, fields[attr])
-            if "is_done" in updated:
-                note.done_at = now if note.is_done else None
-                updated.add("done_at")
-            note.updated_at = now
-            if self.versioned:
-                note.version += 1
-                updated.add("version")
-            changed[frozenset(updated | {"updated_at"})].append(note)
-            self.notes.updated += 1
-        if write:
-            writing.insert(Note, new, set_pks=False)
-            for fields, notes in changed.items():
+        writing.insert(Note, new, set_pks=False)
+        changed = {row["_note"]: row for row in rows if "_note" in row}
+        if changed:
+            groups = defaultdict(list)
+            for pk, note in Note.objects.in_bulk(changed).items():
+                groups[frozenset(self.apply(note, changed[pk], now))].append(note)
+            for fields, notes in groups.items():
                 writing.update(Note, notes, sorted(fields))
+
+    @staticmethod
+    def fields(row) -> dict:
+        return {attr: row[column] for column, attr in NOTE_ATTRS.items() if column in row}
+
+    def apply(self, note, row, now) -> set:
+        """Give the note the row's values; the fields to write (none when nothing changed)."""
+        fields = self.fields(row)
+        updated = {attr for attr, value in fields.items() if getattr(note, attr) != value}
+        if not updated:
+            return updated
+        for attr in updated:
+            setattr(note, attr, fields[attr])
+        if "is_done" in updated:
+            note.done_at = now if note.is_done else None
+            updated.add("done_at")
+        note.updated_at = now
+        updated.add("updated_at")
+        if self.versioned:
+            note.version += 1
+            updated.add("version")
+        return updated
 
 
 class Command(ImportCommand):

@@ -61,6 +61,8 @@ class OpportunityImport(Importer):
         ]
 
     def reset(self):
+        if self.writing:
+            return  # the write pass only writes what the check pass counted
         self.versioned = writing.is_versioned(Opportunity)
         self.new_opportunity = writing.Blueprint(Opportunity)
         self.opportunities = Tally()
@@ -75,26 +77,25 @@ class OpportunityImport(Importer):
                 % vars(self.opportunities)]
 
     def check_batch(self, rows):
-        self.plan(rows, write=False)
+        """2 queries for the contacts, 1 for their people, 1 for the keys of their opportunities, 1 to load
+        those the file changes.
 
-    def write_batch(self, rows):
-        self.plan(rows, write=True)
-
-    def plan(self, rows, *, write: bool) -> None:
-        """2 queries for contacts, 1 for their people, 1 for existing opportunities, then bulk writes."""
+        Both passes share one transaction, so what is found here is written on
+        the rows (keys starting with "_") and the write pass looks nothing up.
+        """
         contacts = find_contacts(self, rows, only=("name", "external_ref", "account_manager_id"))
         contact_ids = {contact.pk for contact in contacts.values()}
         people = defaultdict(list)
         if contact_ids and "contact_person" in self.header_names:
             for person in ContactPerson.objects.filter(contact_id__in=contact_ids).order_by("pk"):
                 people[person.contact_id].append(person)
-        existing = defaultdict(list)
+        found = defaultdict(list)
         if contact_ids:
-            subjects = {row["subject"] for row in rows if "subject" in row}
-            for opportunity in Opportunity.objects.filter(contact_id__in=contact_ids, subject__in=subjects).order_by("pk"):
-                existing[(opportunity.contact_id, opportunity.subject)].append(opportunity)
-        now = timezone.now()
-        new, changed = [], defaultdict(list)
+            for pk, contact_id, subject in Opportunity.objects.filter(
+                contact_id__in=contact_ids, subject__in={row["subject"] for row in rows if "subject" in row},
+            ).order_by("pk").values_list("pk", "contact_id", "subject"):
+                found[(contact_id, subject)].append(pk)
+        matched = {}
         for row in rows:
             contact = contacts.get(row.number)
             if contact is None or "subject" not in row:
@@ -105,52 +106,77 @@ class OpportunityImport(Importer):
                                              "%(row)s.") % {"row": self.seen[key]})
                 continue
             self.seen[key] = row.number
-            fields = {attr: row[column] for column, attr in OPPORTUNITY_ATTRS.items() if column in row}
             if "contact_person" in row:
                 person = self.find_person(row, people.get(contact.pk, []))
                 if person is None:
                     continue
-                fields["contact_person_id"] = person.pk
-            matches = existing.get(key, [])
+                row.values["_person"] = person.pk
+            matches = found.get(key, [])
             if len(matches) > 1:
                 self.error(row, "subject", _("%(count)s opportunities of this contact have this subject; change "
                                              "one of them first.") % {"count": len(matches)})
-                continue
-            if not matches:
-                if "representative_id" not in fields:
+            elif matches and not self.update:
+                self.error(row, "subject", _("This contact already has this opportunity; run the import with "
+                                             "--update to update it."))
+            elif matches:
+                matched[row] = matches[0]
+            elif "stage" in row:  # else already reported: a value is required
+                if "representative" not in row:
                     if contact.account_manager_id not in self.active_users:
                         self.error(row, "representative" if "representative" in self.header_names else None,
                                    _("Give a representative: the contact has no active account manager to "
                                      "take instead."))
                         continue
-                    fields["representative_id"] = contact.account_manager_id
-                if "stage_id" not in fields:
-                    continue  # already reported: a value is required
-                fields["contact_id"] = contact.pk
-                new.append(self.new_opportunity(fields))
+                    row.values["_representative"] = contact.account_manager_id
+                row.values["_contact"] = contact.pk
                 self.opportunities.created += 1
-                continue
-            if not self.update:
-                self.error(row, "subject", _("This contact already has this opportunity; run the import with "
-                                             "--update to update it."))
-                continue
-            opportunity = matches[0]
-            updated = {attr for attr, value in fields.items() if getattr(opportunity, attr) != value}
-            if not updated:
+        opportunities = Opportunity.objects.in_bulk(matched.values()) if matched else {}
+        for row, pk in matched.items():
+            if self.apply(opportunities[pk], row, timezone.now()):
+                row.values["_opportunity"] = pk
+                self.opportunities.updated += 1
+            else:
                 self.opportunities.unchanged += 1
-                continue
-            for attr in updated:
-                setattr(opportunity, attr, fields[attr])
-            opportunity.updated_at = now
-            if self.versioned:
-                opportunity.version += 1
-                updated.add("version")
-            changed[frozenset(updated | {"updated_at"})].append(opportunity)
-            self.opportunities.updated += 1
-        if write:
-            writing.insert(Opportunity, new, set_pks=False)
-            for fields, opportunities in changed.items():
+
+    def write_batch(self, rows):
+        new = []
+        for row in rows:
+            if "_contact" in row:
+                fields = self.fields(row)
+                fields["contact_id"] = row["_contact"]
+                fields.setdefault("representative_id", row.get("_representative"))
+                new.append(self.new_opportunity(fields))
+        writing.insert(Opportunity, new, set_pks=False)
+        changed = {row["_opportunity"]: row for row in rows if "_opportunity" in row}
+        if changed:
+            now = timezone.now()
+            groups = defaultdict(list)
+            for pk, opportunity in Opportunity.objects.in_bulk(changed).items():
+                groups[frozenset(self.apply(opportunity, changed[pk], now))].append(opportunity)
+            for fields, opportunities in groups.items():
                 writing.update(Opportunity, opportunities, sorted(fields))
+
+    @staticmethod
+    def fields(row) -> dict:
+        fields = {attr: row[column] for column, attr in OPPORTUNITY_ATTRS.items() if column in row}
+        if "_person" in row:
+            fields["contact_person_id"] = row["_person"]
+        return fields
+
+    def apply(self, opportunity, row, now) -> set:
+        """Give the opportunity the row's values; the fields to write (none when nothing changed)."""
+        fields = self.fields(row)
+        updated = {attr for attr, value in fields.items() if getattr(opportunity, attr) != value}
+        if not updated:
+            return updated
+        for attr in updated:
+            setattr(opportunity, attr, fields[attr])
+        opportunity.updated_at = now
+        updated.add("updated_at")
+        if self.versioned:
+            opportunity.version += 1
+            updated.add("version")
+        return updated
 
     def find_person(self, row, people):
         """One of the contact's people, by full name or e-mail (any case or accents)."""
