@@ -14,6 +14,17 @@ from notes.forms import NoteForm
 from notes.models import Note
 
 
+@transaction.atomic
+def toggle(note: Note, change, *, fields: list[str]) -> Note:
+    """A one-click change under a row lock (two quick clicks cannot interleave);
+    it bumps the version, so an edit form opened before it is refused."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    change(note)
+    note.version += 1
+    note.save(update_fields=[*fields, "version", "updated_at"])
+    return note
+
+
 def note_place(note: Note) -> str:
     """Where a note is shown: its contact's Notes tab, at the note."""
     return f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}"
@@ -70,13 +81,8 @@ def note_delete(request, pk):
 @require_POST
 @permission_required("notes.change_note", raise_exception=True)
 def note_toggle_done(request, pk):
-    with transaction.atomic():
-        note = get_note_for_user(request, pk)
-        # Lock the row so two quick clicks cannot leave done_at inconsistent.
-        note = Note.objects.select_for_update().get(pk=note.pk)
-        note.mark_done(not note.is_done)
-        note.version += 1
-        note.save(update_fields=["is_done", "done_at", "version", "updated_at"])
+    note = toggle(get_note_for_user(request, pk), lambda note: note.mark_done(not note.is_done),
+                  fields=["is_done", "done_at"])
     messages.success(request, _("Marked done.") if note.is_done else _("Marked not done."))
     return redirect(safe_next(request, note_place(note)))
 
@@ -84,11 +90,7 @@ def note_toggle_done(request, pk):
 @require_POST
 @permission_required("notes.change_note", raise_exception=True)
 def note_toggle_pin(request, pk):
-    with transaction.atomic():
-        note = get_note_for_user(request, pk)
-        note = Note.objects.select_for_update().get(pk=note.pk)
-        note.is_pinned = not note.is_pinned
-        note.version += 1
-        note.save(update_fields=["is_pinned", "version", "updated_at"])
+    note = toggle(get_note_for_user(request, pk), lambda note: setattr(note, "is_pinned", not note.is_pinned),
+                  fields=["is_pinned"])
     messages.success(request, _("Pinned.") if note.is_pinned else _("Unpinned."))
     return redirect(safe_next(request, note_place(note)))

@@ -77,7 +77,20 @@ def delimiter_option(value: str | None) -> str | None:
     return value
 
 
-class CsvSource:
+class TextFileSource:
+    """What the text sources share: progress by bytes read, and closing the file."""
+
+    def fraction(self) -> float:
+        try:
+            return min(self.file.buffer.tell() / self.size, 1.0)
+        except (OSError, ValueError):
+            return 0.0
+
+    def close(self):
+        self.file.close()
+
+
+class CsvSource(TextFileSource):
     row_word = gettext_lazy("Row")
 
     def __init__(self, path, *, encoding=None, delimiter=None):
@@ -121,14 +134,6 @@ class CsvSource:
         except (UnicodeDecodeError, csv.Error) as error:
             raise SourceError(self.read_error(error, number + 1)) from None
 
-    def fraction(self) -> float:
-        try:
-            return min(self.file.buffer.tell() / self.size, 1.0)
-        except (OSError, ValueError):
-            return 0.0
-
-    def close(self):
-        self.file.close()
 
 
 def _workbook_cell(cell):
@@ -187,7 +192,7 @@ def _header_text(value) -> str:
     return str(value)
 
 
-class VCardSource:
+class VCardSource(TextFileSource):
     """vCards turned into rows by `to_row(card) -> dict`; the header is `columns`."""
 
     row_word = gettext_lazy("Line")
@@ -210,14 +215,6 @@ class VCardSource:
             raise SourceError(_("The file is not valid %(encoding)s text; give its encoding with --encoding.")
                               % {"encoding": self.encoding}) from None
 
-    def fraction(self) -> float:
-        try:
-            return min(self.file.buffer.tell() / self.size, 1.0)
-        except (OSError, ValueError):
-            return 0.0
-
-    def close(self):
-        self.file.close()
 
 
 def kind_of_file(path) -> str:
