@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,16 +70,13 @@ def render_contact_file(request, contact, *, new_person_form=None, person_form=N
     tabs = slots.panels(slots.CONTACT_TABS)
     active = next((tab for tab in tabs if tab.key == request.GET.get("tab")), tabs[0] if tabs else None)
     people = list(contact.people.all())
-    if request.user.has_perm("contacts.change_contact"):
-        for person in people:
-            if person_form is not None and person_form.instance.pk == person.pk:
-                person.form, person.form_open = person_form, True
-            else:
-                person.form = ContactPersonForm(instance=person, prefix=person_prefix(person))
+    for person in people:
+        if person_form is not None and person_form.instance.pk == person.pk:
+            person.form, person.form_open = person_form, True
     return render(request, "contacts/contact_detail.html", {
         "contact": contact,
         "people": people,
-        "person_form": new_person_form or ContactPersonForm(prefix=NEW_PERSON_PREFIX),
+        "person_form": new_person_form,
         "person_form_open": new_person_form is not None,
         "tabs": tabs,
         "active_tab": active,
@@ -154,11 +152,21 @@ def contact_delete(request, pk):
     return render(request, "contacts/contact_confirm_delete.html", {"contact": contact, "related": related})
 
 
+def person_form_response(request, contact, form, person=None):
+    """A person form on GET: the fragment the file loads in place (htmx), else a page of its own."""
+    template = "contacts/_person_form.html" if request.headers.get("HX-Request") else "contacts/person_form.html"
+    response = render(request, template, {"contact": contact, "form": form, "person": person})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @permission_required("contacts.change_contact", raise_exception=True)
-@require_POST
 def person_add(request, pk):
+    """POST adds; GET is the form (loaded into the file, or its own page without JavaScript)."""
     contact = get_contact_for_user(request, pk)
-    form = ContactPersonForm(request.POST, prefix=NEW_PERSON_PREFIX)
+    form = ContactPersonForm(request.POST or None, prefix=NEW_PERSON_PREFIX)
+    if request.method != "POST":
+        return person_form_response(request, contact, form)
     if form.is_valid():
         person = form.save(commit=False)
         person.contact = contact
@@ -170,7 +178,7 @@ def person_add(request, pk):
 
 @permission_required("contacts.change_contact", raise_exception=True)
 def person_update(request, pk, person_pk):
-    """POST saves; GET is the stand-alone form for browsers without JavaScript."""
+    """POST saves; GET is the form (loaded into the file, or its own page without JavaScript)."""
     contact = get_contact_for_user(request, pk)
     person = get_person_for_user(request, contact, person_pk)
     form = ContactPersonForm(request.POST or None, instance=person, prefix=person_prefix(person))
@@ -180,7 +188,7 @@ def person_update(request, pk, person_pk):
             messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
             return redirect(person)
         return render_contact_file(request, contact, person_form=form)
-    return render(request, "contacts/person_form.html", {"contact": contact, "form": form, "person": person})
+    return person_form_response(request, contact, form, person)
 
 
 @permission_required("contacts.change_contact", raise_exception=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from crm import slots
 from crm.pagination import paginate, query_without
 from notes.filters import ContactNoteFilter
-from notes.models import Note, today
+from notes.models import Note, NoteType, today
 
 HOME_LIMIT = 10
 
@@ -26,10 +26,14 @@ def contact_notes(request, contact) -> dict:
     page = paginate(request, note_filter.qs, per_page=20)
     return {
         "contact": contact,
-        "filter": note_filter,
         "page": page,
         "page_query": query_without(request, "page"),
-        "today": today(),
+        "here": request.get_full_path(),
+        # The two filter menus are written out by the template: Django's select
+        # widget renders a sub-template per option, which cost more than the notes.
+        "type_choices": [(str(note_type.pk), note_type.label) for note_type in NoteType.objects.all()],
+        "state_choices": ContactNoteFilter.STATES,
+        "chosen": {"type": request.GET.get("type", ""), "state": request.GET.get("state", "")},
     }
 
 

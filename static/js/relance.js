@@ -17,3 +17,14 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+document.addEventListener("htmx:afterSwap", (event) => {
+  // A form fetched into a closed panel (e.g. "Add a person"): open it and put the cursor in it.
+  const target = event.detail.target;
+  if (target.classList.contains("collapse")) {
+    target.classList.add("show");
+    const field = target.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) {
+      field.focus();
+    }
+  }
+});

@@ -1,8 +1,10 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from contacts.models import Contact, ContactPerson
+from tests.conftest import client_for
 from tests.factories import ContactFactory, ContactPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +46,43 @@ def test_add_a_person_from_the_contact_file(rep_client, contact):
     assert "emilie@saintroch.example" in contact.search_text
 
 
-def test_the_add_form_is_on_the_file(rep_client, contact):
-    page = rep_client.get(contact.get_absolute_url()).text
-    assert f'action="{add_url(contact)}"' in page
-    assert 'name="new-last_name"' in page
+def test_the_file_loads_person_forms_only_when_asked(rep_client, contact_with_people):
+    sophie = contact_with_people.people.get(first_name="Sophie")
+    page = rep_client.get(contact_with_people.get_absolute_url()).text
+    assert f'hx-get="{add_url(contact_with_people)}" hx-target="#person-new"' in page
+    assert f'hx-get="{edit_url(sophie)}" hx-target="#person-edit-{sophie.pk}"' in page
+    assert 'name="new-last_name"' not in page and f'name="person-{sophie.pk}-last_name"' not in page
+
+
+@pytest.mark.parametrize("as_fragment", [True, False])
+def test_the_add_form_comes_as_a_fragment_or_as_a_page(rep_client, contact, as_fragment):
+    headers = {"HX-Request": "true"} if as_fragment else {}
+    response = rep_client.get(add_url(contact), headers=headers)
+    assert response.status_code == 200
+    assert f'action="{add_url(contact)}"' in response.text
+    assert 'name="new-last_name"' in response.text
+    assert ("<html" in response.text) is not as_fragment
+    assert "HX-Request" in response["Vary"]
+    assert not ContactPerson.objects.exists()
+
+
+def test_the_edit_form_fragment_holds_the_person(rep_client, contact_with_people):
+    sophie = contact_with_people.people.get(first_name="Sophie")
+    response = rep_client.get(edit_url(sophie), headers={"HX-Request": "true"})
+    assert f'action="{edit_url(sophie)}"' in response.text
+    assert 'value="Côté"' in response.text
+    assert "<html" not in response.text
+
+
+def test_a_reader_gets_no_person_forms(outsider, contact_with_people):
+    outsider.user_permissions.add(Permission.objects.get(codename="view_contact"))
+    reader = client_for(outsider)
+    sophie = contact_with_people.people.get(first_name="Sophie")
+    page = reader.get(contact_with_people.get_absolute_url()).text
+    assert "Sophie" in page
+    assert add_url(contact_with_people) not in page and edit_url(sophie) not in page
+    for url in (add_url(contact_with_people), edit_url(sophie)):
+        assert reader.get(url, headers={"HX-Request": "true"}).status_code == 403
 
 
 @pytest.mark.parametrize("client_name, messages", [
@@ -126,8 +161,9 @@ def test_removing_asks_first(rep_client, contact_with_people):
 def test_people_change_only_by_post(rep_client, contact_with_people):
     sophie = contact_with_people.people.get(first_name="Sophie")
     assert rep_client.get(delete_url(sophie)).status_code == 405
-    assert rep_client.get(add_url(contact_with_people)).status_code == 405
+    assert rep_client.get(add_url(contact_with_people), {"new-last_name": "Intrus"}).status_code == 200  # the form
     assert ContactPerson.objects.filter(pk=sophie.pk).exists()
+    assert not ContactPerson.objects.filter(last_name="Intrus").exists()
 
 
 def test_a_person_of_another_contact_is_404(rep_client, contact_with_people):
