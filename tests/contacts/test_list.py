@@ -160,6 +160,17 @@ def test_ties_in_the_sorted_column_keep_a_stable_order_across_pages(rep_client):
     assert first + second == [f"Contact {number:02}" for number in range(30)]
 
 
+def test_a_later_page_of_a_filtered_list_sorted_backwards(rep_client):
+    # Pages are cut over the keys first, then read by key: order and filter must survive both steps.
+    for number in range(60):
+        ContactFactory(name=f"Contact {number:02}", city=f"Ville {number % 7}",
+                       status="client" if number % 2 else "prospect")
+    clients = sorted(Contact.objects.filter(status="client"), key=lambda contact: contact.name)
+    clients.sort(key=lambda contact: contact.city, reverse=True)  # a stable sort: names stay ascending in a city
+    expected = [contact.name for contact in clients][25:30]
+    assert names(rep_client.get(URL, {"status": "client", "ordering": "-city", "page": 2})) == expected
+
+
 def test_sort_links_keep_the_filters_and_toggle_the_direction(rep_client):
     ContactFactory(status="client")
     response = rep_client.get(URL, {"status": "client", "ordering": "city", "page": 1})
