@@ -6,7 +6,7 @@ to its default (and the page says so), it never reaches the ORM.
 """
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -76,13 +76,16 @@ class CalendarQuery:
     state: str = ""  # "", HISTORY or TODO
     ignored: bool = False  # some of the query string was not understood
     form: CalendarFilterForm | None = None
+    # Every user's name and every note type by pk: the entries take them from
+    # here rather than joining them to each note.
+    user_labels: dict = field(default_factory=dict, compare=False)
+    types: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_request(cls, request) -> "CalendarQuery":
-        """The page's period and filters (2 queries: the users and the note types offered)."""
-        users = list(
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        )
+        """The page's period and filters (2 queries: the users and the note types)."""
+        every_user = list(get_user_model().objects.order_by("first_name", "last_name", "username"))
+        users = [user for user in every_user if user.is_active]
         types = list(NoteType.objects.all())
         form = CalendarFilterForm(request.GET, users=users, types=types)
         form.is_valid()
@@ -96,7 +99,8 @@ class CalendarQuery:
         )
         # The form shown on the page holds the values in use, not what was typed.
         display = CalendarFilterForm({**query.params(), "date": query.day.isoformat()}, users=users, types=types)
-        return replace(query, form=display)
+        return replace(query, form=display, user_labels={user.pk: user_label(user) for user in every_user},
+                       types={note_type.pk: note_type for note_type in types})
 
     def params(self, **changes) -> dict:
         """The query string's values that differ from the defaults (day included when set)."""
@@ -111,8 +115,12 @@ class CalendarQuery:
 
     def url(self, view_name: str, day: datetime.date | None = None, **changes) -> str:
         """A link to a calendar page with these filters, on `day` (today's when None)."""
+        return self.link(reverse(view_name), day, **changes)
+
+    def link(self, path: str, day: datetime.date | None = None, **changes) -> str:
+        """url() for a path already reversed: a month grid links 42 days to the same page."""
         query_string = urlencode(self.params(date=day, **changes))
-        return reverse(view_name) + (f"?{query_string}" if query_string else "")
+        return path + (f"?{query_string}" if query_string else "")
 
     def filter(self, notes: NoteQuerySet, user) -> NoteQuerySet:
         if self.assignee == MINE:

@@ -2,7 +2,10 @@
 
 Each page runs a constant number of queries whatever the number of notes:
 the session and the user's permissions, the users and note types offered by
-the filters, and one query for the period's notes.
+the filters, then for the day view the day's notes, for the others the ids
+of the first notes of each cell, those notes and a count per cell. However
+busy the team, a page shows a bounded number of entries: the rest are a
+"+N more" link to the day.
 """
 
 import calendar
@@ -12,17 +15,24 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import ExtractHour, RowNumber
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
+from django.utils.dateformat import time_format
 from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from notes.calendar_forms import CalendarQuery
+from notes.calendar_forms import CalendarQuery, user_label
 from notes.models import Note, today
 
-# A month cell shows this many entries, then "+N more" linking to the day.
+# A month cell shows this many entries, then "+N more" linking to the day;
+# so does each hour of the week view (and its row of notes without a time),
+# and each day of the list. The day view shows every note.
 CELL_ENTRIES = 4
+SLOT_ENTRIES = 3
+AGENDA_DAY_ENTRIES = 20
 # The week view always shows these hours; earlier or later notes widen it.
 DAY_START, DAY_END = 8, 18
 ONE_DAY = datetime.timedelta(days=1)
@@ -67,81 +77,181 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, add_months(first, 1) - ONE_DAY
 
 
-def notes_by_day(request, query: CalendarQuery, start: datetime.date, end: datetime.date,
-                 *, per_day: int | None = None) -> dict:
-    """The notes this user may see from start to end, filtered, by day: one query (two with per_day).
+def visible_notes(request, query: CalendarQuery, start: datetime.date, end: datetime.date):
+    """The notes this user may see from start to end, with the page's filters (no query yet)."""
+    return query.filter(Note.objects.visible_to(request.user), request.user).filter(date__range=(start, end))
 
-    Within a day, notes without a time come first, then by time. With per_day,
-    only that many notes of each day are loaded (the month grid: a busy team
-    has thousands of notes a month, a cell shows four).
+
+def within_day() -> list:
+    """A day's order: notes without a time first, then by time (the calendar index's order)."""
+    return [F("time").asc(nulls_first=True), F("pk").asc()]
+
+
+def load(notes) -> list[Note]:
+    """These notes in day order with their contact's name (one query).
+
+    Only what an entry shows is read (contacts have dozens of columns); the
+    type and the assignee come from the lists the filters already hold.
     """
-    visible = query.filter(Note.objects.visible_to(request.user), request.user).filter(date__range=(start, end))
-    if per_day is not None:
-        # Rank the period's notes on the calendar index alone, then load just
-        # the first few of each day with their contact, type and assignee. The
-        # ids are fetched first: as a subquery the planner misjudges their number.
-        first_ids = list(visible.annotate(rank=Window(
-            RowNumber(), partition_by=F("date"), order_by=[F("time").asc(nulls_first=True), F("pk").asc()],
-        )).filter(rank__lte=per_day).values_list("pk", flat=True))
-        visible = Note.objects.filter(pk__in=first_ids)
-    notes = visible.select_related("contact", "type", "assigned_to").order_by(
-        "date", F("time").asc(nulls_first=True), "pk")
-    by_day = defaultdict(list)
-    for note in notes:
-        by_day[note.date].append(note)
-    return by_day
+    return list(notes.annotate(contact_name=F("contact__name"))
+                .only("date", "time", "is_done", "description", "contact", "type", "assigned_to")
+                .order_by("date", *within_day()))
 
 
-def counts_by_day(request, query: CalendarQuery, start: datetime.date, end: datetime.date) -> dict:
-    """How many notes each day has, for "+N more" (one aggregate query)."""
-    visible = query.filter(Note.objects.visible_to(request.user), request.user).filter(date__range=(start, end))
-    return dict(visible.order_by().values_list("date").annotate(count=Count("pk")))
+def first_notes(notes, *, slot: list, per_slot: int) -> list[Note]:
+    """The first per_slot notes of each slot (a day, or an hour of a day), in day order: two queries.
+
+    A busy team has thousands of notes a month; a month cell shows four. The
+    notes are ranked on the calendar index alone (migration 0006: it is in
+    this order, so for day slots there is no sort and PostgreSQL stops each
+    day after per_slot rows), then only those are loaded with their contact,
+    type and assignee. order_by() drops the model's ordering, whose is_pinned
+    would make the ranking read the table. The ids are fetched first: as a
+    subquery the planner misjudges their number.
+    """
+    ranked = notes.order_by().annotate(rank=Window(RowNumber(), partition_by=slot, order_by=within_day()))
+    ids = list(ranked.filter(rank__lte=per_slot).values_list("pk", flat=True))
+    return load(Note.objects.filter(pk__in=ids))
+
+
+def counts_by(notes, *fields: str) -> dict:
+    """How many notes each slot has, keyed like the slot (one aggregate query): "+N more"."""
+    rows = notes.order_by().values_list(*fields).annotate(count=Count("pk"))
+    if len(fields) == 1:
+        return dict(rows)
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+# State: CSS class suffix, Bootstrap icon, words (not by colour only).
+STATES = {
+    "history": ("history", "bi-check-circle-fill", _("History note")),
+    "follow_up": ("followup", "bi-alarm", _("Follow-up")),
+    "today": ("today", "bi-hourglass-split", _("To do today")),
+    "overdue": ("overdue", "bi-exclamation-triangle-fill", _("Overdue")),
+}
+
+
+@dataclass(slots=True)
+class State:
+    name: str
+    css: str
+    icon: str
+    label: str
+
+
+def states() -> dict[str, State]:
+    """The four states in the current language, for the legend and the entries."""
+    return {name: State(name, css, icon, str(label)) for name, (css, icon, label) in STATES.items()}
+
+
+@dataclass(slots=True)
+class Entry:
+    """A note as the calendar shows it.
+
+    Worked out in Python once per note: in a template every lookup, filter and
+    include costs microseconds, and a grid shows a couple of hundred entries.
+    """
+
+    pk: int
+    state: State
+    url: str
+    contact: str
+    time: str  # "" for a note without a time
+    text: str  # the description's first line
+    type: str
+    assignee: str
+
+    @property
+    def meta(self) -> str:
+        return f"{self.type} · {self.assignee}"
+
+    @property
+    def title(self) -> str:
+        title = f"{self.contact} · {self.type} · {self.assignee}"
+        return f"{title} — {self.text}" if self.text else title
+
+
+def url_with_pk(view_name: str):
+    """reverse(view_name, args=[pk]) for many pks at the cost of one reverse."""
+    marker = "7294018365"
+    head, tail = reverse(view_name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+class EntryMaker:
+    """Turns notes from load() into entries, with what they share (labels, formats) looked up once."""
+
+    def __init__(self, query: CalendarQuery):
+        self.states = states()
+        self.time_format = get_format("TIME_FORMAT")
+        self.times = {}
+        self.users = query.user_labels
+        self.types = {pk: note_type.label for pk, note_type in query.types.items()}
+        self.contact_url = url_with_pk("contacts:detail")  # Contact.get_absolute_url
+
+    def __call__(self, note: Note) -> Entry:
+        if note.time is None:
+            time = ""
+        elif (time := self.times.get(note.time)) is None:
+            time = self.times[note.time] = time_format(note.time, self.time_format)
+        # A user or type added since the filters were read is fetched on its own.
+        assignee = self.users.get(note.assigned_to_id) or user_label(note.assigned_to)
+        note_type = self.types.get(note.type_id) or note.type.label
+        return Entry(
+            pk=note.pk, state=self.states[note.state], url=self.contact_url(note.contact_id),
+            contact=note.contact_name, time=time, text=str(note) if note.description else "",
+            type=note_type, assignee=assignee,
+        )
+
+
+@dataclass(slots=True)
+class Slot:
+    """A week cell: the first entries of an hour (or of the notes without a time) and how many more."""
+
+    date: datetime.date
+    entries: list
+    more: int
+    url: str  # the day, where the rest are
 
 
 @dataclass
 class Day:
     date: datetime.date
     url: str
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # the notes loaded: all, or the first few
+    entries: list = field(default_factory=list)
     in_period: bool = True
-    count: int | None = None  # all the day's notes, when only the first few were loaded
-
-    @property
-    def is_today(self) -> bool:
-        return self.date == today()
-
-    @property
-    def first_notes(self) -> list:
-        return self.notes[:CELL_ENTRIES]
-
-    @property
-    def more(self) -> int:
-        total = len(self.notes) if self.count is None else self.count
-        return max(0, total - CELL_ENTRIES)
-
-    @property
-    def untimed(self) -> list:
-        return [note for note in self.notes if note.time is None]
+    more: int = 0  # the notes of the day that were not loaded
+    is_today: bool = False
 
     @property
     def label(self) -> str:
         return date_format(self.date, pgettext("PHP date format for a day heading", "l, F j, Y"))
 
-    def at_hour(self, hour: int) -> list:
-        return [note for note in self.notes if note.time is not None and note.time.hour == hour]
 
-
-def make_days(query: CalendarQuery, dates, notes: dict, *, month: int | None = None,
+def make_days(query: CalendarQuery, dates, notes: list[Note], *, month: int | None = None,
               counts: dict | None = None) -> list[Day]:
-    return [
-        Day(day, query.url("calendar:day", day), notes.get(day, []), month is None or day.month == month,
-            None if counts is None else counts.get(day, 0))
-        for day in dates
-    ]
+    """The days of a page with their notes (loaded in day order) and, when only the
+    first few of each day were loaded, how many more each has."""
+    by_day = defaultdict(list)
+    for note in notes:
+        by_day[note.date].append(note)
+    make_entry = EntryMaker(query)
+    path = reverse("calendar:day")
+    on = today()
+    days = []
+    for date in dates:
+        day_notes = by_day.get(date, [])
+        more = 0 if counts is None else max(0, counts.get(date, 0) - len(day_notes))
+        days.append(Day(
+            date, query.link(path, date), day_notes, [make_entry(note) for note in day_notes],
+            month is None or date.month == month, more, date == on,
+        ))
+    return days
 
 
 def page_context(query: CalendarQuery, view: str, *, previous: datetime.date, next: datetime.date) -> dict:
-    """What every calendar page shows around its grid: navigation, view switch and filters."""
+    """What every calendar page shows around its grid: navigation, view switch, filters and legend."""
     view_name = f"calendar:{view}"
     return {
         "query": query,
@@ -153,39 +263,59 @@ def page_context(query: CalendarQuery, view: str, *, previous: datetime.date, ne
         "view_urls": {
             name: query.url(f"calendar:{name}", query.day) for name in ("month", "week", "agenda", "day")
         },
+        "states": states().values(),
     }
 
 
 @permission_required("notes.view_note", raise_exception=True)
 def month(request):
+    """Six weeks at most; each cell shows its first four notes and "+N more" (9 queries)."""
     query = CalendarQuery.from_request(request)
     first, _last = month_bounds(query.day)
     weeks = calendar.Calendar(first_weekday()).monthdatescalendar(first.year, first.month)
     start, end = weeks[0][0], weeks[-1][-1]
-    notes = notes_by_day(request, query, start, end, per_day=CELL_ENTRIES)
-    counts = counts_by_day(request, query, start, end)
+    notes = visible_notes(request, query, start, end)
+    days = make_days(query, [day for week in weeks for day in week],
+                     first_notes(notes, slot=[F("date")], per_slot=CELL_ENTRIES),
+                     month=first.month, counts=counts_by(notes, "date"))
     return render(request, "notes/calendar_month.html", {
         **page_context(query, "month", previous=add_months(first, -1), next=add_months(first, 1)),
         "heading": date_format(first, "F Y"),
-        "weeks": [make_days(query, week, notes, month=first.month, counts=counts) for week in weeks],
+        "weeks": [days[offset:offset + 7] for offset in range(0, len(days), 7)],
     })
+
+
+def hour_of(note: Note) -> int | None:
+    return None if note.time is None else note.time.hour
 
 
 @permission_required("notes.view_note", raise_exception=True)
 def week(request):
+    """Seven days by hour; each hour of a day, and its notes without a time, show
+    their first three notes and "+N more" (9 queries)."""
     query = CalendarQuery.from_request(request)
     start = week_start(query.day)
     dates = [start + datetime.timedelta(days=offset) for offset in range(7)]
-    notes = notes_by_day(request, query, dates[0], dates[-1])
-    days = make_days(query, dates, notes)
-    hours_used = [note.time.hour for day in days for note in day.notes if note.time is not None]
+    notes = visible_notes(request, query, dates[0], dates[-1]).annotate(hour=ExtractHour("time"))
+    counts = counts_by(notes, "date", "hour")
+    days = make_days(query, dates, first_notes(notes, slot=[F("date"), F("hour")], per_slot=SLOT_ENTRIES))
+    hours_used = [hour for _date, hour in counts if hour is not None]
     hours = range(min([DAY_START, *hours_used]), max([DAY_END, *hours_used]) + 1)
+    slots = {}
+    for day in days:
+        for note, entry in zip(day.notes, day.entries):
+            slots.setdefault((day.date, hour_of(note)), []).append(entry)
+
+    def slot(day: Day, hour: int | None) -> Slot:
+        entries = slots.get((day.date, hour), [])
+        return Slot(day.date, entries, counts.get((day.date, hour), 0) - len(entries), day.url)
+
     return render(request, "notes/calendar_week.html", {
         **page_context(query, "week", previous=start - 7 * ONE_DAY, next=start + 7 * ONE_DAY),
         "heading": week_heading(dates[0], dates[-1]),
         "days": days,
-        "has_untimed": any(day.untimed for day in days),
-        "rows": [(datetime.time(hour), [day.at_hour(hour) for day in days]) for hour in hours],
+        "all_day": [slot(day, None) for day in days],
+        "rows": [(datetime.time(hour), [slot(day, hour) for day in days]) for hour in hours],
     })
 
 
@@ -195,25 +325,27 @@ AGENDA_DAYS = 35
 @permission_required("notes.view_note", raise_exception=True)
 def agenda(request):
     """Five weeks from the start of the chosen day's week, as a list of the days
-    that have notes: this week's history and the coming follow-ups at once."""
+    that have notes: this week's history and the coming follow-ups at once.
+    Each day lists its first notes and links to the rest (9 queries)."""
     query = CalendarQuery.from_request(request)
     first = week_start(query.day)
     last = first + (AGENDA_DAYS - 1) * ONE_DAY
-    notes = notes_by_day(request, query, first, last)
-    dates = sorted(notes)
+    notes = visible_notes(request, query, first, last)
+    counts = counts_by(notes, "date")
+    loaded = first_notes(notes, slot=[F("date")], per_slot=AGENDA_DAY_ENTRIES) if counts else []
     return render(request, "notes/calendar_agenda.html", {
         **page_context(query, "agenda", previous=first - AGENDA_DAYS * ONE_DAY, next=first + AGENDA_DAYS * ONE_DAY),
         "heading": week_heading(first, last),
-        "days": make_days(query, dates, notes),
-        "has_notes": bool(notes),
+        "days": make_days(query, sorted(counts), loaded, counts=counts),
+        "has_notes": bool(counts),
     })
 
 
 @permission_required("notes.view_note", raise_exception=True)
 def day(request):
-    """Every note of one day: where "+N more" and the day numbers lead."""
+    """Every note of one day: where "+N more" and the day numbers lead (7 queries)."""
     query = CalendarQuery.from_request(request)
-    notes = notes_by_day(request, query, query.day, query.day)
+    notes = load(visible_notes(request, query, query.day, query.day))
     return render(request, "notes/calendar_agenda.html", {
         **page_context(query, "day", previous=query.day - ONE_DAY, next=query.day + ONE_DAY),
         "heading": Day(query.day, "").label,

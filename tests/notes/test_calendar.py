@@ -354,11 +354,42 @@ def test_month_loads_only_the_notes_a_cell_shows(manager_client, rep, manager):
     assert "+3 autres" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["calendar:week", "calendar:agenda", "calendar:day"])
-def test_other_views_run_a_constant_number_of_queries(rep_client, rep, django_assert_num_queries, name):
+# The week and the list, like the month, load the first notes of each cell and
+# a count per cell (ids, notes, counts); the day view loads its notes at once.
+@pytest.mark.parametrize("name, expected", [("calendar:week", 9), ("calendar:agenda", 9), ("calendar:day", 7)])
+def test_other_views_run_a_constant_number_of_queries(rep_client, rep, django_assert_num_queries, name, expected):
     NoteFactory.create_batch(10, assigned_to=rep, date=D(2026, 11, 10), time=datetime.time(10))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(expected):
         assert rep_client.get(reverse(name), {"date": "2026-11-10"}).status_code == 200
+    NoteFactory.create_batch(30, assigned_to=rep, date=D(2026, 11, 11), contact=ContactFactory())
+    with django_assert_num_queries(expected):
+        assert rep_client.get(reverse(name), {"date": "2026-11-10"}).status_code == 200
+
+
+def test_busy_week_shows_three_entries_an_hour_and_a_link_to_the_day(manager_client, rep, manager):
+    at_ten = [NoteFactory(assigned_to=rep, date=D(2026, 11, 18), time=datetime.time(10, minute)) for minute in range(5)]
+    all_day = [NoteFactory(assigned_to=manager, date=D(2026, 11, 18)) for _ in range(4)]
+    at_three = NoteFactory(assigned_to=rep, date=D(2026, 11, 18), time=datetime.time(15))
+    html = page(manager_client, "calendar:week", date="2026-11-18", assignee="everyone")
+    assert [shown(html, note) for note in at_ten] == [True, True, True, False, False]
+    assert [shown(html, note) for note in all_day] == [True, True, True, False]
+    assert shown(html, at_three)
+    assert "+2 autres" in html and "+1 autre" in html
+    day_url = reverse("calendar:day") + "?date=2026-11-18&amp;assignee=everyone"
+    assert html.count(f'class="cal-more" href="{day_url}"') == 2
+    assert timed_slot(html, at_ten[0]) == "10" and timed_slot(html, all_day[0]) == "all-day"
+    day_html = page(manager_client, "calendar:day", date="2026-11-18", assignee="everyone")
+    assert all(shown(day_html, note) for note in at_ten + all_day + [at_three])
+
+
+def test_busy_day_in_the_list_shows_twenty_notes_and_a_link_to_the_rest(rep_client, rep):
+    notes = NoteFactory.create_batch(22, assigned_to=rep, date=D(2026, 11, 18))
+    quiet = NoteFactory(assigned_to=rep, date=D(2026, 11, 19))
+    html = page(rep_client, "calendar:agenda", date="2026-11-18")
+    assert sum(shown(html, note) for note in notes) == 20
+    assert shown(html, quiet)
+    assert "+2 autres" in html
+    assert f'class="cal-more" href="{reverse("calendar:day")}?date=2026-11-18"' in html
 
 
 def test_english_page_is_in_english(rep, rep_client_en):
