@@ -355,7 +355,8 @@ class ContactImport(Importer):
                     and key not in given_people and contact.pk not in people_changed):
                 continue  # nothing it is made of changed
             people = (people_of.get(contact.pk, []) if contact.pk else []) + new_by_key.get(key, [])
-            search_text = contact.build_search_text(people=people)
+            # The model's own rule, called so that it works on drafts (new contacts and people) too.
+            search_text = Contact.build_search_text(contact, people=people)
             if search_text != contact.search_text:
                 contact.search_text = search_text
                 if contact.pk is not None:
@@ -422,7 +423,7 @@ class ContactImport(Importer):
         if not self.writing:
             return PENDING
         values = row.values
-        return self.new_contact({attr: values[key] for key, attr in CONTACT_ATTRS.items() if key in values})
+        return self.new_contact.draft({attr: values[key] for key, attr in CONTACT_ATTRS.items() if key in values})
 
     def plan_person(self, row, key, seen, people_of, demoted):
         values = row.values
@@ -462,7 +463,7 @@ class ContactImport(Importer):
             if not self.writing:
                 return PENDING
             fields["is_primary"] = bool(primary)
-            return self.new_person(fields)
+            return self.new_person.draft(fields)
         changed = {attr for attr, value in fields.items() if getattr(person, attr) != value}
         if primary is not None and person.is_primary != primary:
             changed.add("is_primary")

@@ -46,6 +46,27 @@ def test_insert_writes_the_rows_and_sets_their_ids(rep):
         ("A", False), ("B", False)]
 
 
+def test_a_draft_holds_what_the_instance_would_and_is_written_the_same(rep):
+    values = {"name": "Café", "city": "Québec", "account_manager_id": rep.pk, "search_text": "cafe"}
+    draft, instance = Blueprint(Contact).draft(values), Blueprint(Contact)(values)
+    assert draft.pk is None
+    expected = values_of(instance)
+    del expected["id"]
+    assert {name: value for name, value in vars(draft).items() if name != "pk"} == expected
+    note = Blueprint(Note).draft({"description": "x", "assigned_to_id": rep.pk, "contact_id": 1})
+    assert note.date == timezone.localdate()  # callable defaults, one per draft
+    with pytest.raises(KeyError):
+        Blueprint(Contact).draft({"nmae": "typo"})
+
+    insert(Contact, [draft])
+    stored = Contact.objects.get(pk=draft.pk)
+    assert values_of(stored) == {**expected, "id": draft.pk, "created_at": draft.created_at,
+                                 "updated_at": draft.updated_at}
+    person = Blueprint(ContactPerson).draft({"contact_id": draft.pk, "last_name": "Fortin"})
+    insert(ContactPerson, [person], set_pks=False)
+    assert list(stored.people.values_list("last_name", "is_primary")) == [("Fortin", False)]
+
+
 def test_insert_prepares_dates_and_times(rep, contact):
     note = Blueprint(Note)({"contact_id": contact.pk, "assigned_to_id": rep.pk, "description": "x",
                             "type_id": NoteType.objects.first().pk, "date": datetime.date(2026, 11, 28),
