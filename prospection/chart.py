@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import MaxNLocator
 
 from crm.formatting import format_money
 
@@ -28,7 +28,7 @@ from crm.formatting import format_money
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["svg.hashsalt"] = "relance-prospection"
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: drawn without constrained layout
 CACHE_SECONDS = 24 * 3600
 COLORS = ["#c6dbef", "#9ecae1", "#6baed6", "#2f7ab9", "#1f4e79"]
 FONT = 16
@@ -69,42 +69,76 @@ def alt_text(figures: dict) -> str:
     return _("Summed totals per success band — %(bands)s.") % {"bands": "; ".join(parts)}
 
 
+# The figure, in inches: 1000 × 560 px at 100 dpi.
+WIDTH, HEIGHT, DPI = 10, 5.6, 100
+# Widths of DejaVu Sans (matplotlib's default font) glyphs in ems: digits, letters and "$"
+# are about 0.64, spaces and punctuation about 0.32. Enough to size the margin of the
+# money ticks without asking matplotlib to measure them.
+NARROW = set(" \u00a0\u202f,.-'")
+
+
+def text_inches(text: str, size: float) -> float:
+    return sum(0.32 if char in NARROW else 0.64 for char in text) * size / 72
+
+
 def render_band_chart(figures: dict, *, subtitle: str, language: str) -> bytes:
-    """Draw the chart (a few hundred milliseconds, hence the cache): bars of summed totals, labelled with money and counts."""
+    """Draw the chart (20–40 ms of CPU): bars of summed totals, labelled with money and counts.
+
+    The layout is computed here, not by matplotlib: a constrained or tight
+    layout measures every text by drawing the figure more than once, which
+    was most of the time. Axis titles are figure texts at fixed places, the
+    ticks are fixed, and the left margin follows the longest money tick.
+    """
     bands = figures["bands"]
-    labels = [plain(band["label"]) for band in bands]
     totals = [float(band["total"]) for band in bands]
-
-    figure = Figure(figsize=(10, 5.6), dpi=100, layout="constrained")
-    FigureCanvasSVG(figure)
-    axes = figure.add_subplot()
-    bars = axes.bar(labels, totals, color=COLORS, edgecolor="#1f4e79", linewidth=1.2)
-    axes.set_title(plain(_("Summed totals per success band")), fontsize=FONT + 4, loc="left",
-                   fontweight="bold", usetex=False, pad=14 if not subtitle else 30)
-    if subtitle:
-        axes.text(0, 1.02, plain(subtitle), transform=axes.transAxes, fontsize=FONT - 2,
-                  color="#444444", usetex=False)
-    axes.set_xlabel(plain(_("Success %")), fontsize=FONT, usetex=False)
-    axes.set_ylabel(plain(_("Total")), fontsize=FONT, usetex=False)
-    axes.tick_params(labelsize=FONT)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: plain(whole_money(y, language))))
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.axhline(0, color="#333333", linewidth=1)
-    axes.grid(axis="y", color="#dddddd")
-    axes.set_axisbelow(True)
-
     top = max([*totals, 0])
     bottom = min([*totals, 0])
     span = (top - bottom) or 1
-    axes.set_ylim(bottom - (0.05 * span if bottom < 0 else 0), top + 0.22 * span)
+    low, high = bottom - (0.05 * span if bottom < 0 else 0), top + 0.22 * span
+    ticks = [tick for tick in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+             if low <= tick <= high]
+    tick_labels = [plain(whole_money(tick, language)) for tick in ticks]
+
+    # Margins in inches: y-axis title, tick labels, ticks | plot | 0.2 in.
+    left = 0.38 + max(text_inches(label, FONT) for label in tick_labels) + 0.12
+    header = 0.95 if subtitle else 0.7
+    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    FigureCanvasSVG(figure)
+    figure.subplots_adjust(left=left / WIDTH, right=1 - 0.2 / WIDTH, bottom=0.75 / HEIGHT, top=1 - header / HEIGHT)
+    axes = figure.add_subplot()
+    positions = range(len(bands))
+    bars = axes.bar(positions, totals, width=0.8, color=COLORS, edgecolor="#1f4e79", linewidth=1.2)
+    axes.set_xlim(-0.6, len(bands) - 0.4)
+    axes.set_ylim(low, high)
+    axes.set_xticks(positions, [plain(band["label"]) for band in bands])
+    axes.set_yticks(ticks, tick_labels)
+    axes.tick_params(labelsize=FONT)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.axhline(0, color="#333333", linewidth=1)
+    axes.yaxis.grid(True, color="#dddddd")
+    axes.set_axisbelow(True)
+
+    plot_left = left / WIDTH
+    figure.text(plot_left, 1 - 0.12 / HEIGHT, plain(_("Summed totals per success band")), fontsize=FONT + 4,
+                fontweight="bold", va="top", usetex=False)
+    if subtitle:
+        figure.text(plot_left, 1 - 0.5 / HEIGHT, plain(subtitle), fontsize=FONT - 2, color="#444444", va="top",
+                    usetex=False)
+    figure.text((plot_left + 1 - 0.2 / WIDTH) / 2, 0.08 / HEIGHT, plain(_("Success %")), fontsize=FONT,
+                ha="center", va="bottom", usetex=False)
+    figure.text(0.08 / WIDTH, (0.75 / HEIGHT + 1 - header / HEIGHT) / 2, plain(_("Total")), fontsize=FONT,
+                rotation=90, ha="left", va="center", usetex=False)
+
+    # A bar's label is sized to its bar: big amounts are long.
+    longest = max(len(format_money(band["total"], language=language)) for band in bands)
+    label_size = FONT - 1 if longest <= 14 else FONT - 4
     for bar, band in zip(bars, bands):
         count = ngettext("%(n)d opp.", "%(n)d opp.", band["count"]) % {"n": band["count"]}
         text = plain(f"{format_money(band['total'], language=language)}\n{count}")
         # Above the bar, or above the zero line for a negative total (costs above value).
-        axes.annotate(
-            text, (bar.get_x() + bar.get_width() / 2, max(bar.get_height(), 0)),
-            xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
-            fontsize=FONT - 1, fontweight="bold", usetex=False,
+        axes.text(
+            bar.get_x() + bar.get_width() / 2, max(bar.get_height(), 0) + 0.015 * span, text,
+            ha="center", va="bottom", fontsize=label_size, fontweight="bold", usetex=False,
             color="#a61b29" if band["total"] < 0 else "#111111",
         )
     if not figures["count"]:
