@@ -7,4 +7,5 @@ class ProspectionConfig(AppConfig):
     verbose_name = _("Prospection")
 
     def ready(self):
-        from prospection import panels  # noqa: F401  (registers the contact tab and home panel)
+        # figures: the signals that refresh the cached sums; panels: the contact tab and home panel.
+        from prospection import figures, panels  # noqa: F401

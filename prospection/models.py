@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Round
 from django.urls import reverse
@@ -118,6 +118,10 @@ def from_cents(cents) -> Decimal:
     return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
 
 
+def from_units(amount) -> Decimal:
+    return Decimal(amount or 0).quantize(Decimal("0.01"))
+
+
 class OpportunityQuerySet(models.QuerySet):
     def open(self):
         return self.filter(stage__outcome=Stage.Outcome.OPEN)
@@ -143,26 +147,36 @@ class OpportunityQuerySet(models.QuerySet):
             "contact", "product", "stage", "category", "representative", "contact_person"
         )
 
-    def figures(self) -> dict:
-        """Count, summed value and total, and count and total per success band: ONE query.
+    def band_sums(self) -> dict[int, tuple[int, Decimal, Decimal]]:
+        """{band: (count, summed value, summed total)} for the bands that have rows: ONE grouped query.
 
-        Returns {"count", "value", "total", "bands": [{"index", "label", "count", "total"}]}.
+        PostgreSQL sums NUMERIC exactly; SQLite keeps decimals as floats, so
+        there each amount is rounded to whole cents before it is summed.
         """
-        # Aliases must not shadow the columns they sum ("total", "value").
-        aggregates = {"n": Count("pk"), "value_sum": cents_sum("value"), "total_sum": cents_sum("total")}
-        for index in range(len(BANDS)):
-            aggregates[f"n_{index}"] = Count("pk", filter=Q(band=index))
-            aggregates[f"total_sum_{index}"] = cents_sum("total", filter=Q(band=index))
-        row = self.order_by().aggregate(**aggregates)
-        return {
-            "count": row["n"],
-            "value": from_cents(row["value_sum"]),
-            "total": from_cents(row["total_sum"]),
-            "bands": [
-                {"index": index, "label": band_label(index),
-                 "count": row[f"n_{index}"], "total": from_cents(row[f"total_sum_{index}"])}
-                for index in range(len(BANDS))
-            ],
+        in_cents = connections[self.db].vendor == "sqlite"
+        money_sum, to_money = (cents_sum, from_cents) if in_cents else (Sum, from_units)
+        rows = self.order_by().values_list("band").annotate(
+            n=Count("*"), value_sum=money_sum("value"), total_sum=money_sum("total"),
+        )
+        return {band: (n, to_money(value), to_money(total)) for band, n, value, total in rows}
+
+    def figures(self) -> dict:
+        """Count, summed value and total, and count and total per success band: ONE query (see figures_of)."""
+        return figures_of(self.band_sums())
+
+
+def figures_of(sums: dict[int, tuple[int, Decimal, Decimal]]) -> dict:
+    """{"count", "value", "total", "bands": [{"index", "label", "count", "total"}]} from band_sums()."""
+    zero = (0, Decimal("0.00"), Decimal("0.00"))
+    bands = [sums.get(index, zero) for index in range(len(BANDS))]
+    return {
+        "count": sum(count for count, _value, _total in bands),
+        "value": sum((value for _count, value, _total in bands), Decimal("0.00")),
+        "total": sum((total for _count, _value, total in bands), Decimal("0.00")),
+        "bands": [
+            {"index": index, "label": band_label(index), "count": count, "total": total}
+            for index, (count, _value, total) in enumerate(bands)
+        ],
     }
 
 
@@ -298,3 +312,18 @@ class Opportunity(Versioned):
         if self.representative_id is None and self.contact_id:
             self.representative = self.default_representative(self.contact, self.created_by)
         super().save(*args, **kwargs)
+
+
+class FiguresStamp(models.Model):
+    """One row whose token changes after every committed write to opportunities or stages.
+
+    The dashboard's sums and chart are cached under it (prospection/figures.py).
+    It lives in the database, not in the cache, so every process sees the
+    change; a random token (not a counter) cannot come back with other data
+    after a restore.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

@@ -128,7 +128,8 @@ def test_dashboard_shows_the_chart_with_a_text_alternative(rep_client, spread):
 
 
 @pytest.mark.django_db
-def test_chart_is_drawn_once_for_unchanged_figures(rep_client, rep_client_en, spread):
+def test_chart_is_drawn_once_for_unchanged_figures(rep_client, rep_client_en, spread,
+                                                   django_capture_on_commit_callbacks):
     with mock.patch("prospection.chart.render_band_chart", wraps=chart.render_band_chart) as render:
         first = rep_client.get(CHART).content
         second = rep_client.get(CHART).content
@@ -138,25 +139,32 @@ def test_chart_is_drawn_once_for_unchanged_figures(rep_client, rep_client_en, sp
         # subtitle names the filter, so it is another picture.
         rep_client_en.get(CHART)
         assert render.call_count == 2  # another language is another picture
-        OpportunityFactory(success_percent=50, value=Decimal("100"))
+        with django_capture_on_commit_callbacks(execute=True):  # as if committed
+            OpportunityFactory(success_percent=50, value=Decimal("100"))
         rep_client.get(CHART)
         assert render.call_count == 3  # new figures are drawn
 
 
 @pytest.mark.django_db
-def test_chart_answers_not_modified_to_a_browser_holding_it(rep_client, spread):
+def test_chart_answers_not_modified_to_a_browser_holding_it(rep_client, spread, django_capture_on_commit_callbacks):
     first = rep_client.get(CHART)
     again = rep_client.get(CHART, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
-    OpportunityFactory(success_percent=50)
+    with django_capture_on_commit_callbacks(execute=True):
+        OpportunityFactory(success_percent=50)
     assert rep_client.get(CHART, headers={"If-None-Match": first["ETag"]}).status_code == 200
 
 
 @pytest.mark.django_db
 def test_chart_query_count(rep_client, spread, django_assert_num_queries):
-    # session, user, two permission queries, the one aggregate, the four filter lists are not rendered.
-    with django_assert_num_queries(5):
+    # session, user, two permission queries, the figures' stamp, the one grouped query; the four
+    # filter lists are not rendered.
+    with django_assert_num_queries(6):
         rep_client.get(CHART)
+    # Drawn and summed already: the stamp says nothing changed, no opportunity is read.
+    with django_assert_num_queries(5) as queries:
+        rep_client.get(CHART)
+    assert not any("prospection_opportunity" in query["sql"] for query in queries.captured_queries)
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from crm.importing import values, writing
 from crm.importing.command import ImportCommand
 from crm.importing.engine import Column, Importer, Tally
 from crm.text import fold
+from prospection.figures import opportunities_changed
 from prospection.models import Category, Opportunity, Product, Stage
 
 OPPORTUNITY_ATTRS = {
@@ -155,6 +156,7 @@ class OpportunityImport(Importer):
                 groups[frozenset(self.apply(opportunity, changed[pk], now))].append(opportunity)
             for fields, opportunities in groups.items():
                 writing.update(Opportunity, opportunities, sorted(fields))
+        opportunities_changed()  # bulk writes send no signals: the dashboard's sums are refreshed on commit
 
     @staticmethod
     def fields(row) -> dict:

@@ -1,0 +1,112 @@
+"""The dashboard's sums, cached until the next write to opportunities.
+
+Every committed write to an opportunity or a stage (a stage's outcome decides
+what "open" means) gives the one FiguresStamp row a new random token, and the
+sums are cached under that token plus the filters. A request reads the token
+(one primary-key query), then the sums from the cache; the grouped query over
+100,000 rows runs only after a change.
+
+Why the token changes only once the transaction has committed: a request that
+read the new token must then read the new rows. Bumping inside the
+transaction would let another request compute the old sums under the new
+token (and cache them), and would also hold a lock on the stamp row until
+commit, making every other write to opportunities wait for a long import.
+
+Single-row saves and deletes (cascades from a deleted contact too) bump the
+token through signals. Bulk writes send no signals: code that writes
+opportunities with bulk_create, QuerySet.update or raw SQL must call
+`opportunities_changed()` (the import does). Cached sums also expire after
+CACHE_SECONDS, which bounds the damage of a forgotten call.
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from prospection.models import FiguresStamp, Opportunity, Stage, figures_of
+
+CACHE_SECONDS = 15 * 60
+STAMP_PK = 1
+
+
+def current_token(using: str = "default") -> str | None:
+    """The stamp's token (1 query); None when the row is missing (a flushed test database)."""
+    return FiguresStamp.objects.using(using).filter(pk=STAMP_PK).values_list("token", flat=True).first()
+
+
+def bump(using: str = "default") -> None:
+    """A new token now, outside any transaction (run by on_commit)."""
+    token = uuid.uuid4().hex
+    if not FiguresStamp.objects.using(using).filter(pk=STAMP_PK).update(token=token):
+        try:
+            FiguresStamp.objects.using(using).create(pk=STAMP_PK, token=token)
+        except IntegrityError:  # created meanwhile by another process: bump that one
+            FiguresStamp.objects.using(using).filter(pk=STAMP_PK).update(token=token)
+
+
+def opportunities_changed(using: str = "default") -> None:
+    """Give the stamp a new token when the current transaction commits (at once outside one).
+
+    Each write registers its own callback: a transaction of N writes ends
+    with N one-row updates (well under a millisecond each), which is simpler
+    than keeping track of what is already due.
+    """
+    transaction.on_commit(functools.partial(bump, using), using=using)
+
+
+@receiver(post_save, sender=Opportunity, dispatch_uid="prospection-figures-opportunity-saved")
+@receiver(post_delete, sender=Opportunity, dispatch_uid="prospection-figures-opportunity-deleted")
+@receiver(post_save, sender=Stage, dispatch_uid="prospection-figures-stage-saved")
+@receiver(post_delete, sender=Stage, dispatch_uid="prospection-figures-stage-deleted")
+def _written(sender, using, **kwargs):
+    opportunities_changed(using)
+
+
+def filter_values(opportunity_filter) -> dict | None:
+    """What the filters select, as {name: value or pk}; None for a text search.
+
+    A text search is never cached: it reads the contacts' search text, which
+    changes without any write to opportunities. Filters the form refused are
+    left out, as the FilterSet leaves them out of its queryset.
+    """
+    if not opportunity_filter.is_bound:
+        return {}
+    opportunity_filter.errors  # noqa: B018  (cleans the form)
+    data = opportunity_filter.form.cleaned_data
+    if data.get("q"):
+        return None
+    return {
+        name: getattr(data[name], "pk", data[name])
+        for name in opportunity_filter.Meta.fields
+        if data.get(name) not in (None, "")
+    }
+
+
+def cached_figures(queryset, filters: dict) -> dict:
+    """The figures of `queryset`, which `filters` ({name: value}, as the dashboard's) must describe exactly.
+
+    1 query (the stamp) when cached, 2 after a change.
+    """
+    token = current_token(queryset.db)
+    if token is None:
+        return queryset.figures()
+    described = "&".join(f"{name}={value}" for name, value in sorted(filters.items()))
+    key = "prospection:figures:%s:%s" % (token, hashlib.sha256(described.encode()).hexdigest()[:32])
+    sums = cache.get(key)
+    if sums is None:
+        sums = queryset.band_sums()
+        cache.set(key, sums, CACHE_SECONDS)
+    return figures_of(sums)
+
+
+def dashboard_figures(opportunity_filter) -> dict:
+    """The figures of the filtered opportunities: see cached_figures (1 query for a text search)."""
+    filters = filter_values(opportunity_filter)
+    if filters is None:
+        return opportunity_filter.qs.figures()
+    return cached_figures(opportunity_filter.qs, filters)
