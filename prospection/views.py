@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotModified
@@ -15,7 +16,7 @@ from prospection import chart
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forms import OpportunityForm, ProspectInfoForm, user_name
-from prospection.models import Opportunity
+from prospection.models import Category, Opportunity, Product, Stage
 
 
 def get_opportunity_for_user(request, pk) -> Opportunity:
@@ -72,22 +73,40 @@ EXPORT_HEADER = [
 ]
 
 
+EXPORT_COLUMNS = [
+    "subject", "contact__name", "contact__external_ref", "product_id", "stage_id",
+    "contact_person__first_name", "contact_person__last_name", "category_id", "value", "purchase_costs",
+    "success_percent", "total", "representative_id", "expected_close_date", "created_at", "updated_at",
+]
+
+
 @permission_required("prospection.view_opportunity", raise_exception=True)
 def export(request):
-    """CSV of exactly what the dashboard lists with the same filters (all pages)."""
-    opportunities = filtered_opportunities(request).qs
+    """CSV of exactly what the dashboard lists with the same filters (all pages).
+
+    Rows are read as tuples, and the short lists (products, stages, categories,
+    users) are read once into dictionaries (4 small queries): no model
+    instance per row, which was most of the time at 100,000 rows.
+    """
+    opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS)
+    products = {product.pk: product.label for product in Product.objects.all()}
+    stages = {stage.pk: (stage.label, stage.outcome) for stage in Stage.objects.all()}
+    categories = {category.pk: category.label for category in Category.objects.all()}
+    usernames = dict(get_user_model().objects.values_list("pk", get_user_model().USERNAME_FIELD))
 
     def rows():
-        for opp in opportunities.iterator(chunk_size=2000):
+        for (subject, contact, external_ref, product, stage, first_name, last_name, category, value, costs,
+             percent, total, representative, close_date, created_at, updated_at) in opportunities.iterator(
+                 chunk_size=2000):
+            stage_label, outcome = stages[stage]
             yield [
-                opp.subject, opp.contact.name, opp.contact.external_ref,
-                opp.product.label if opp.product else "", opp.stage.label, opp.stage.outcome,
-                opp.contact_person.full_name if opp.contact_person else "",
-                opp.category.label if opp.category else "",
-                opp.value, opp.purchase_costs, opp.success_percent, opp.total,
-                opp.representative.get_username(),
-                opp.expected_close_date.isoformat() if opp.expected_close_date else "",
-                opp.created_at.isoformat(timespec="seconds"), opp.updated_at.isoformat(timespec="seconds"),
+                subject, contact, external_ref, products.get(product, ""), stage_label, outcome,
+                # ContactPerson.full_name
+                " ".join(part for part in (first_name, last_name) if part),
+                categories.get(category, ""),
+                value, costs, percent, total, usernames[representative],
+                close_date.isoformat() if close_date else "",
+                created_at.isoformat(timespec="seconds"), updated_at.isoformat(timespec="seconds"),
             ]
 
     return csv_response("opportunities.csv", EXPORT_HEADER, rows())
