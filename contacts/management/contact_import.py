@@ -17,6 +17,7 @@ batched inserts and updates (crm.importing.writing); search_text is computed her
 import struct
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -253,9 +254,8 @@ class ContactImport(Importer):
             elif "external_ref" not in row:
                 by_name_rows.append((row, key))
         if by_email_rows:
-            emails = {variant for row, _key in by_email_rows for variant in (row["email"], row["email"].lower())}
             by_email = defaultdict(list)
-            for contact in Contact.objects.filter(email__in=emails).order_by("pk"):
+            for contact in Contact.objects.filter(self.email_match(by_email_rows)).order_by("pk"):
                 by_email[contact.email.casefold()].append(contact)
             for row, key in by_email_rows:
                 # Another external reference means another contact, whatever its e-mail.
@@ -280,6 +280,23 @@ class ContactImport(Importer):
                     found[key] = candidates[0]
         self.matched.update((key, contact.pk) for key, contact in found.items())
         return found
+
+    @staticmethod
+    def email_match(rows) -> Q:
+        """The contacts the rows' e-mails may find, as spelt or in lower case.
+
+        A row with an external reference only finds a contact without one: asked
+        of the database, so that a file whose e-mails belong to contacts with
+        other references does not load all those contacts for nothing.
+        """
+        any_contact, unreferenced = set(), set()
+        for row, _key in rows:
+            emails = unreferenced if "external_ref" in row else any_contact
+            emails.update((row["email"], row["email"].lower()))
+        match = Q(email__in=any_contact) if any_contact else Q(pk__in=[])
+        if unreferenced:
+            match |= Q(email__in=unreferenced, external_ref="")
+        return match
 
     # Check and write: the same plan, written or not ----------------------------
 

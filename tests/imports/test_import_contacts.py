@@ -262,6 +262,23 @@ def test_another_external_reference_is_another_contact_even_with_the_same_email(
     assert Contact.objects.count() == 2
 
 
+def test_by_email_a_row_with_a_reference_finds_only_a_contact_without_one(write_file):
+    ContactFactory(external_ref="R-9", email="info@x.example", name="Référencé")
+    plain = ContactFactory(external_ref="", email="info@x.example", name="Sans référence")
+    other = ContactFactory(external_ref="R-7", email="autre@x.example", name="Autre")
+    path = write_file("x.csv", "ref,nom,courriel\r\nR-2,Sans référence,Info@x.example\r\n,Autre,autre@x.example\r\n")
+    run = run_import("import_contacts", path, update=True)
+    plain.refresh_from_db()
+    assert plain.external_ref == "R-2"
+    assert Contact.objects.count() == 3  # the row without a reference found "Autre" by its e-mail
+    assert "créés : 0, modifiés : 1, inchangés : 1" in run.stdout
+    assert plain.email == "Info@x.example"  # as the file spells it
+    with pytest.raises(CommandError, match="2 contacts"):  # without a reference, both are candidates
+        run_import("import_contacts", write_file("y.csv", "nom,courriel\r\nX,Info@x.example\r\n"), update=True)
+    other.refresh_from_db()
+    assert other.external_ref == "R-7"
+
+
 def test_two_rows_that_find_the_same_existing_contact(write_file):
     ContactFactory(external_ref="", email="info@x.example", name="A")
     path = write_file("x.csv", "ref,nom,courriel\r\nR-1,A,info@x.example\r\nR-2,A,info@x.example\r\n")
