@@ -26,6 +26,9 @@ class Command(BaseCommand):
                             help="Only this persona (default: both).")
         parser.add_argument("--no-imports", action="store_true", help="Skip the import timings.")
         parser.add_argument("--no-pages", action="store_true", help="Only the imports.")
+        parser.add_argument("--import", dest="imports", action="append", default=[],
+                            choices=["import_contacts", "import_notes", "import_opportunities"],
+                            help="Time only this import (repeatable); all of them when not given.")
         parser.add_argument("--output", type=Path, default=runner.RESULTS_DIR, help="Folder of the JSON report.")
         parser.add_argument("--profile", metavar="PAGE",
                             help="Profile this page (cProfile and the slowest queries' plans) instead of timing.")
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--compare", nargs=2, type=Path, metavar=("A.json", "B.json"),
                             help="Print B's figures as ratios of A's, and stop.")
 
-    def handle(self, *args, scale, repeat, warmup, only, skip, persona, no_imports, no_pages, output, profile, compare, markdown,
+    def handle(self, *args, scale, repeat, warmup, only, skip, persona, no_imports, no_pages, imports, output, profile, compare, markdown,
                **options):
         if markdown:
             self.stdout.write(runner.markdown(json.loads(markdown.read_text())))
@@ -70,7 +73,8 @@ class Command(BaseCommand):
         if not no_imports:
             sizes = SCALES[scale]
             results += runner.measure_imports(contacts=sizes.contacts, notes=max(sizes.notes // 10, 10),
-                                              opportunities=max(sizes.opportunities // 10, 10), echo=echo)
+                                              opportunities=max(sizes.opportunities // 10, 10), only=imports,
+                                              echo=echo)
         report = runner.build_report(results, scale=scale, repeat=repeat, warmup=warmup,
                                      load_before=load_before)
         path = runner.write_report(report, output)
