@@ -122,7 +122,10 @@ def render_band_chart(figures: dict, *, subtitle: str, language: str) -> bytes:
     figure.text(plot_left, 1 - 0.12 / HEIGHT, plain(_("Summed totals per success band")), fontsize=FONT + 4,
                 fontweight="bold", va="top", usetex=False)
     if subtitle:
-        figure.text(plot_left, 1 - 0.5 / HEIGHT, plain(subtitle), fontsize=FONT - 2, color="#444444", va="top",
+        # Many filters make a long line: smaller type rather than a cut (the estimate errs wide).
+        room = WIDTH * (1 - plot_left) - 0.2
+        size = max(9.0, min(FONT - 2, (FONT - 2) * room / text_inches(subtitle, FONT - 2)))
+        figure.text(plot_left, 1 - 0.5 / HEIGHT, plain(subtitle), fontsize=size, color="#444444", va="top",
                     usetex=False)
     figure.text((plot_left + 1 - 0.2 / WIDTH) / 2, 0.08 / HEIGHT, plain(_("Success %")), fontsize=FONT,
                 ha="center", va="bottom", usetex=False)
