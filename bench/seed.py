@@ -298,6 +298,8 @@ def seed_opportunities(rng, scale, users, contact_ids, people_by_contact, manage
     """Opportunities over every stage, product, category and success band; 0 when prospection is off."""
     if not apps.is_installed("prospection"):
         return 0
+    from prospection.figures import opportunities_changed  # only when the module is installed
+
     Opportunity = apps.get_model("prospection", "Opportunity")
     stages = list(apps.get_model("prospection", "Stage").objects.values_list("pk", flat=True))
     products = list(apps.get_model("prospection", "Product").objects.values_list("pk", flat=True))
@@ -330,6 +332,7 @@ def seed_opportunities(rng, scale, users, contact_ids, people_by_contact, manage
             ))
         with transaction.atomic():
             Opportunity.objects.bulk_create(rows, batch_size=BATCH)
+            opportunities_changed()  # bulk_create sends no signal: cached dashboard sums must go
         done += count
         progress("opportunities", done, scale.opportunities)
     return done

@@ -34,13 +34,13 @@ def filtered_opportunities(request) -> OpportunityFilter:
 
 @permission_required("prospection.view_opportunity", raise_exception=True)
 def dashboard(request):
-    """The list with its filters, sums and chart: 11 queries whatever the number of rows (12 after a change)."""
+    """The list with its filters, sums and chart: 10 queries whatever the number of rows (11 after a change; the pager reuses the sums' count)."""
     opportunity_filter = filtered_opportunities(request)
     figures = dashboard_figures(opportunity_filter)
     filter_query = query_without(request, "page", "ordering")
     return render(request, "prospection/dashboard.html", {
         "filter": opportunity_filter,
-        "page": paginate(request, opportunity_filter.qs),
+        "page": paginate(request, opportunity_filter.qs, count=figures["count"]),
         "figures": figures,
         "chart_alt": chart.alt_text(figures),
         "filter_query": filter_query,
