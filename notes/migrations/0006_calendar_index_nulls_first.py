@@ -1,10 +1,10 @@
 from django.db import migrations
 
 # The calendar lists a day's notes with those without a time first, then by
-# time: ORDER BY date, time NULLS FIRST, id. An index in that order lets the
-# month and week grids read just the first few entries of each day (LIMIT per
-# day) instead of ranking the whole period, and counts per day stay
-# index-only. It replaces 0005's index, whose NULLS LAST order forced a sort.
+# time: ORDER BY date, time NULLS FIRST, id. With an index in that order the
+# grids rank each day's notes (to show the first few) straight from an
+# index-only scan, and count them per day from it too. It replaces 0005's
+# index, whose NULLS LAST order made PostgreSQL sort the whole period.
 COLUMNS = "admin_only, assigned_to_id, type_id, is_done"
 
 

@@ -323,6 +323,15 @@ def test_rep_cannot_see_admin_only_note_in_calendar(rep_client, manager_client, 
     assert shown(html, secret) and shown(html, public)
 
 
+@pytest.mark.parametrize("name", ["calendar:month", "calendar:week", "calendar:agenda"])
+def test_more_link_does_not_count_admin_only_notes_for_a_rep(rep_client, manager_client, rep, name):
+    NoteFactory.create_batch(21, assigned_to=rep, date=D(2026, 11, 10))
+    NoteFactory.create_batch(3, assigned_to=rep, admin_only=True, date=D(2026, 11, 10))
+    more = {"calendar:month": 17, "calendar:week": 18, "calendar:agenda": 1}[name]
+    assert f"+{more} autre" in page(rep_client, name, date="2026-11-10")
+    assert f"+{more + 3} autres" in page(manager_client, name, date="2026-11-10", assignee="everyone")
+
+
 # Cost -------------------------------------------------------------------------------
 
 def count_queries(django_assert_num_queries, client, expected, **params):

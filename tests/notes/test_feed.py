@@ -154,6 +154,18 @@ def test_event_text_is_escaped_and_read_back_intact(rep, rep_feed):
     assert all(len(line.encode()) <= 75 for line in raw.split("\r\n"))
 
 
+def test_long_lines_are_folded_between_characters(rep, rep_feed):
+    # Accents take two octets, the dash three, the emoji four: a fold never cuts one.
+    description = "Réunion à l’hôtel de ville – 🙂 " * 12
+    note = NoteFactory(assigned_to=rep, date=days_from_today(1), description=description)
+    response = fetch(rep_feed.token)
+    lines = response.content.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    for line in lines:
+        line.decode()  # each physical line is whole UTF-8
+    assert str(events(parse(response))[f"note-{note.pk}@relance"]["DESCRIPTION"]).startswith(description)
+
+
 def test_done_notes_are_marked_in_the_summary(rep, rep_feed):
     done = NoteFactory(assigned_to=rep, is_done=True, date=days_from_today(-1))
     todo = NoteFactory(assigned_to=rep, date=days_from_today(1))
