@@ -30,7 +30,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm.importing import values
+from crm.importing import values, writing
 from crm.importing.sources import SourceError, open_source
 from crm.importing.values import CellError
 from crm.text import fold
@@ -472,11 +472,13 @@ class Importer:
         self.writing = True
         self.reset()
         self.progress.start(_("Importing"))
-        for done in range(batches):
-            self.write_batch([Row(number, row_values) for number, row_values in pickle.load(spill)])
-            self._stop_on_errors()
-            self.progress.update((done + 1) / batches)
-        self.finish()
+        # PostgreSQL indexes what one batch inserted while Python reads and plans the next.
+        with writing.copies_in_background():
+            for done in range(batches):
+                self.write_batch([Row(number, row_values) for number, row_values in pickle.load(spill)])
+                self._stop_on_errors()
+                self.progress.update((done + 1) / batches)
+            self.finish()
         self._stop_on_errors()
         self.progress.done()
 

@@ -12,10 +12,12 @@ ids drawn from the table's sequence beforehand. Any other database falls
 back to bulk_create. Like bulk_create, no signals are sent.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from operator import attrgetter
 from types import SimpleNamespace
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import DEFERRED
 from django.utils import timezone
 
@@ -86,24 +88,92 @@ def _bulk_create(model, objects) -> None:
         if obj is not instance:  # a draft: it gets the id and the timestamps the instance got
             vars(obj).update({name: getattr(instance, name) for name in vars(obj)})
 def _copy(meta, fields, rows, objects) -> None:
-    """PostgreSQL: COPY … FROM STDIN, its fastest way in; ids (when wanted) drawn from the table's sequence first."""
+    """PostgreSQL: COPY … FROM STDIN, its fastest way in; ids (when wanted) drawn from the table's sequence first.
+
+    Inside copies_in_background() the COPY itself is left to the worker thread.
+    """
     quote = connection.ops.quote_name
     columns = [quote(field.column) for field in fields]
-    with connection.cursor() as cursor:
-        if objects is not None:
+    if objects is not None:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                            [meta.db_table, meta.pk.column, len(rows)])
             pks = [pk for (pk,) in cursor.fetchall()]
-            columns.insert(0, quote(meta.pk.column))
-            rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
-        # The driver's own cursor (Django has no COPY); its errors made Django's like any query's.
-        with connection.wrap_database_errors:
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-    if objects is not None:
+        columns.insert(0, quote(meta.pk.column))
+        rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
         for obj, pk in zip(objects, pks, strict=True):
             _saved(obj, pk)
+    sql = f"COPY {quote(meta.db_table)} ({', '.join(columns)}) FROM STDIN"
+    if _background is not None:
+        _background.submit(_copy_rows, sql, rows)
+    else:
+        _copy_rows(sql, rows)
+
+
+def _copy_rows(sql, rows, db=connection) -> None:
+    # The driver's own cursor (Django has no COPY); its errors made Django's like any query's.
+    with db.wrap_database_errors:
+        with db.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+class _Background:
+    """The COPYs handed to one worker thread, in order, and what waits for them."""
+
+    def __init__(self):
+        self.db = connections[DEFAULT_DB_ALIAS]  # this thread's (`connection` finds the caller's)
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
+        self.pending = []
+
+    def submit(self, copy_rows, sql, rows) -> None:
+        # The worker gets this thread's database connection: Django's are per thread.
+        self.pending.append(self.worker.submit(copy_rows, sql, rows, self.db))
+
+    def wait(self) -> None:
+        """Until every COPY handed over is done; raises the first one's error."""
+        pending, self.pending = self.pending, []
+        errors = [future.exception() for future in pending]
+        for error in errors:
+            if error is not None:
+                raise error
+
+    def __call__(self, execute, sql, params, many, context):
+        # An execute wrapper: one connection, one statement at a time.
+        self.wait()
+        return execute(sql, params, many, context)
+
+
+_background: _Background | None = None
+
+
+@contextmanager
+def copies_in_background():
+    """PostgreSQL: insert()'s COPYs run in a worker thread while this one goes on.
+
+    The database spends most of a contact COPY updating the trigram index of
+    search_text, on its own core; meanwhile Python can prepare the next batch.
+    Any statement sent on the connection first waits for the COPYs handed
+    over (an execute wrapper), so the connection still runs one thing at a
+    time; leaving the block waits for the last ones and raises their error.
+    Ids drawn for insert(set_pks=True) are known at once. Elsewhere: nothing changes.
+    """
+    global _background
+    if connection.vendor != "postgresql" or _background is not None:
+        yield
+        return
+    background = _background = _Background()
+    try:
+        with connection.execute_wrapper(background):
+            yield
+            background.wait()
+    finally:
+        _background = None
+        try:
+            background.wait()  # after an error: nothing left running when the transaction ends
+        except Exception:  # noqa: BLE001 - the error already raised is the one to report
+            pass
+        background.worker.shutdown()
 
 
 def update(model, objects: list, fields) -> None:

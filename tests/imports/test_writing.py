@@ -120,3 +120,18 @@ def test_a_refused_copy_raises_djangos_database_error(contact):
     person = Blueprint(ContactPerson)({"contact_id": contact.pk, "last_name": None})  # NOT NULL
     with pytest.raises(IntegrityError), transaction.atomic():
         insert(ContactPerson, [person], set_pks=False)
+
+
+@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="COPY is PostgreSQL only")
+def test_a_copy_in_the_background_is_done_before_the_next_statement_and_its_refusal_raised(contact):
+    from django.db import IntegrityError, transaction
+
+    from crm.importing.writing import copies_in_background
+
+    with copies_in_background():
+        insert(ContactPerson, [Blueprint(ContactPerson)({"contact_id": contact.pk, "last_name": "A"})], set_pks=False)
+        assert contact.people.count() == 1  # this query waited for the COPY
+    refused = Blueprint(ContactPerson)({"contact_id": contact.pk, "last_name": None})  # NOT NULL
+    with pytest.raises(IntegrityError), transaction.atomic(), copies_in_background():
+        insert(ContactPerson, [refused], set_pks=False)
+    assert contact.people.count() == 1
