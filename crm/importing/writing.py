@@ -121,20 +121,25 @@ def _copy_rows(sql, rows, db=connection) -> None:
 class _Background:
     """The COPYs handed to one worker thread, in order, and what waits for them."""
 
+    # Rows wait in memory until their COPY is done: at most this many COPYs
+    # (two batches of contacts and people) are queued, so memory stays bounded
+    # even when the database is slower than the file is read.
+    QUEUED = 4
+
     def __init__(self):
         self.db = connections[DEFAULT_DB_ALIAS]  # this thread's (`connection` finds the caller's)
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
         self.pending = []
 
     def submit(self, copy_rows, sql, rows) -> None:
+        self.wait(keep=self.QUEUED - 1)
         # The worker gets this thread's database connection: Django's are per thread.
         self.pending.append(self.worker.submit(copy_rows, sql, rows, self.db))
 
-    def wait(self) -> None:
-        """Until every COPY handed over is done; raises the first one's error."""
-        pending, self.pending = self.pending, []
-        errors = [future.exception() for future in pending]
-        for error in errors:
+    def wait(self, keep: int = 0) -> None:
+        """Until at most `keep` COPYs are queued; raises the error of a COPY waited for."""
+        while len(self.pending) > keep:
+            error = self.pending.pop(0).exception()
             if error is not None:
                 raise error
 
@@ -169,11 +174,9 @@ def copies_in_background():
             background.wait()
     finally:
         _background = None
-        try:
-            background.wait()  # after an error: nothing left running when the transaction ends
-        except Exception:  # noqa: BLE001 - the error already raised is the one to report
-            pass
-        background.worker.shutdown()
+        # After an error: nothing may be left running when the transaction ends;
+        # the error already raised is the one to report.
+        background.worker.shutdown(wait=True, cancel_futures=True)
 
 
 def update(model, objects: list, fields) -> None:
