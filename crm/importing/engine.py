@@ -13,6 +13,9 @@ batch of rows; the engine does the rest:
 4. write pass (skipped by a dry run): the spilled batches go to the
    importer's write_batch. Both passes run inside ONE transaction.atomic, so
    the write pass may rely on what the check pass found in the database.
+   On PostgreSQL its COPYs run in a worker thread
+   (writing.copies_in_background): the database indexes one batch while
+   Python plans the next.
 """
 
 import pickle

@@ -10,6 +10,11 @@ RETURNING id on SQLite (3.35+), which returns the new ids in the order the
 rows were given (bulk_create relies on that too); COPY on PostgreSQL, with
 ids drawn from the table's sequence beforehand. Any other database falls
 back to bulk_create. Like bulk_create, no signals are sent.
+
+The rows may be model instances or, cheaper, Blueprint drafts (the field
+values as plain attributes). Inside copies_in_background() the PostgreSQL
+COPYs run in a worker thread, so that the database's index work overlaps
+with Python's.
 """
 
 from concurrent.futures import ThreadPoolExecutor
