@@ -17,6 +17,7 @@ COPYs run in a worker thread, so that the database's index work overlaps
 with Python's.
 """
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from operator import attrgetter
@@ -109,8 +110,9 @@ def _copy(meta, fields, rows, objects) -> None:
         for obj, pk in zip(objects, pks, strict=True):
             _saved(obj, pk)
     sql = f"COPY {quote(meta.db_table)} ({', '.join(columns)}) FROM STDIN"
-    if _background is not None:
-        _background.submit(_copy_rows, sql, rows)
+    background = getattr(_active, "background", None)
+    if background is not None:
+        background.submit(_copy_rows, sql, rows)
     else:
         _copy_rows(sql, rows)
 
@@ -154,7 +156,8 @@ class _Background:
         return execute(sql, params, many, context)
 
 
-_background: _Background | None = None
+# The _Background of this thread's copies_in_background() block (Django's connections are per thread).
+_active = threading.local()
 
 
 @contextmanager
@@ -168,17 +171,16 @@ def copies_in_background():
     time; leaving the block waits for the last ones and raises their error.
     Ids drawn for insert(set_pks=True) are known at once. Elsewhere: nothing changes.
     """
-    global _background
-    if connection.vendor != "postgresql" or _background is not None:
+    if connection.vendor != "postgresql" or getattr(_active, "background", None) is not None:
         yield
         return
-    background = _background = _Background()
+    background = _active.background = _Background()
     try:
         with connection.execute_wrapper(background):
             yield
             background.wait()
     finally:
-        _background = None
+        _active.background = None
         # After an error: nothing may be left running when the transaction ends;
         # the error already raised is the one to report.
         background.worker.shutdown(wait=True, cancel_futures=True)
