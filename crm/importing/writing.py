@@ -170,6 +170,9 @@ def copies_in_background():
     over (an execute wrapper), so the connection still runs one thing at a
     time; leaving the block waits for the last ones and raises their error.
     Ids drawn for insert(set_pks=True) are known at once. Elsewhere: nothing changes.
+
+    Only statements pass through execute wrappers: no QuerySet.iterator()
+    (a server-side cursor fetches without one) may be open across an insert().
     """
     if connection.vendor != "postgresql" or getattr(_active, "background", None) is not None:
         yield
