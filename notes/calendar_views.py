@@ -294,7 +294,7 @@ def page_context(query: CalendarQuery, view: str, *, previous: datetime.date, ne
 
 @permission_required("notes.view_note", raise_exception=True)
 def month(request):
-    """Six weeks at most; each cell shows its first four notes and "+N more" (9 queries)."""
+    """Six weeks at most; each cell shows its first four notes and "+N more" (8 queries)."""
     query = CalendarQuery.from_request(request)
     first, _last = month_bounds(query.day)
     weeks = calendar.Calendar(first_weekday()).monthdatescalendar(first.year, first.month)
@@ -317,7 +317,7 @@ def hour_of(note: Note) -> int | None:
 @permission_required("notes.view_note", raise_exception=True)
 def week(request):
     """Seven days by hour; each hour of a day, and its notes without a time, show
-    their first three notes and "+N more" (9 queries)."""
+    their first three notes and "+N more" (8 queries)."""
     query = CalendarQuery.from_request(request)
     start = week_start(query.day)
     dates = [start + datetime.timedelta(days=offset) for offset in range(7)]
@@ -351,7 +351,7 @@ AGENDA_DAYS = 35
 def agenda(request):
     """Five weeks from the start of the chosen day's week, as a list of the days
     that have notes: this week's history and the coming follow-ups at once.
-    Each day lists its first notes and links to the rest (9 queries)."""
+    Each day lists its first notes and links to the rest (8 queries)."""
     query = CalendarQuery.from_request(request)
     first = week_start(query.day)
     last = first + (AGENDA_DAYS - 1) * ONE_DAY
@@ -368,7 +368,7 @@ def agenda(request):
 
 @permission_required("notes.view_note", raise_exception=True)
 def day(request):
-    """Every note of one day: where "+N more" and the day numbers lead (7 queries)."""
+    """Every note of one day: where "+N more" and the day numbers lead (6 queries)."""
     query = CalendarQuery.from_request(request)
     notes = load(visible_notes(request, query, query.day, query.day))
     return render(request, "notes/calendar_agenda.html", {

@@ -141,7 +141,7 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
 @login_not_required
 @require_safe
 def feed(request, token):
-    """The feed itself, for calendar apps: no session, the secret is the key (4 queries)."""
+    """The feed itself, for calendar apps: no session, the secret is the key (3 queries)."""
     subscription = CalendarFeed.objects.select_related("user__profile").filter(token=token).first()
     if subscription is None or not subscription.user.has_perm("notes.view_note"):
         raise Http404

@@ -87,8 +87,8 @@ def make_people(contact, count: int) -> None:
 def test_the_file_runs_a_constant_number_of_queries(rep_client, no_slots, django_assert_num_queries, count):
     contact = ContactFactory(account_manager=UserFactory(), created_by=UserFactory())
     make_people(contact, count)
-    # session, user, user permissions, group permissions, contact with its users, people
-    with django_assert_num_queries(6):
+    # session, user, permissions (one query), contact with its users, people
+    with django_assert_num_queries(5):
         response = rep_client.get(contact.get_absolute_url())
     assert len(response.context["people"]) == count
 

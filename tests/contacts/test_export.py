@@ -98,7 +98,7 @@ def test_export_runs_a_constant_number_of_queries(rep_client, django_assert_num_
     managers = UserFactory.create_batch(2)
     for number in range(count):
         ContactFactory(account_manager=managers[number % 2])
-    # session, user, user permissions, group permissions, the contacts with their managers
-    with django_assert_num_queries(5):
+    # session, user, permissions (one query), the contacts with their managers
+    with django_assert_num_queries(4):
         rows = read_csv(rep_client.get(URL))
     assert len(rows) == count + 1

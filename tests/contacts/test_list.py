@@ -219,8 +219,8 @@ def make_contacts(count: int) -> None:
 @pytest.mark.parametrize("count", [5, 60])
 def test_the_list_runs_a_constant_number_of_queries(rep_client, django_assert_num_queries, settings, count):
     make_contacts(count)
-    # session, user, user permissions, group permissions, count, page, and (with the
+    # session, user, permissions (one query), count, page, and (with the
     # prospection module) the account managers' <select>
-    with django_assert_num_queries(7 if settings.PROSPECTION_ENABLED else 6):
+    with django_assert_num_queries(6 if settings.PROSPECTION_ENABLED else 5):
         response = rep_client.get(URL, {"q": "entreprise", "ordering": "-updated"})
     assert response.status_code == 200

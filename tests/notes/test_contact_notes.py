@@ -82,7 +82,7 @@ def test_description_keeps_line_breaks_and_links_are_safe(rep_client, contact):
 
 def test_contact_file_costs_the_same_with_2_or_2000_notes(rep_client, contact, rep, django_assert_num_queries):
     Note.objects.bulk_create(NoteFactory.build(contact=contact, assigned_to=rep, created_by=rep) for _ in range(2))
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(8) as few:
         notes_tab(rep_client, contact)
     Note.objects.bulk_create(NoteFactory.build(contact=contact, assigned_to=rep, created_by=rep) for _ in range(1998))
     with django_assert_num_queries(len(few.captured_queries)):

@@ -251,12 +251,12 @@ def test_feed_speaks_the_owner_language(rep, rep_feed):
 
 
 def test_feed_runs_a_constant_number_of_queries(rep, rep_feed, django_assert_num_queries):
-    # The secret with its owner and profile, the owner's and groups' permissions, the notes.
-    with django_assert_num_queries(4):
+    # The secret with its owner and profile, the owner's permissions (one query), the notes.
+    with django_assert_num_queries(3):
         fetch(rep_feed.token)
     for offset in range(30):
         NoteFactory(assigned_to=rep, date=days_from_today(offset), contact=ContactFactory())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert len(events(parse(fetch(rep_feed.token)))) == 30
 
 

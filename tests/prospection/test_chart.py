@@ -157,12 +157,12 @@ def test_chart_answers_not_modified_to_a_browser_holding_it(rep_client, spread, 
 
 @pytest.mark.django_db
 def test_chart_query_count(rep_client, spread, django_assert_num_queries):
-    # session, user, two permission queries, the figures' stamp, the one grouped query; the four
+    # session, user, permissions (one query), the figures' stamp, the one grouped query; the four
     # filter lists are not rendered.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         rep_client.get(CHART)
     # Drawn and summed already: the stamp says nothing changed, no opportunity is read.
-    with django_assert_num_queries(5) as queries:
+    with django_assert_num_queries(4) as queries:
         rep_client.get(CHART)
     assert not any("prospection_opportunity" in query["sql"] for query in queries.captured_queries)
 

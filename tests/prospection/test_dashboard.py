@@ -19,10 +19,10 @@ from tests.factories import ContactFactory  # noqa: E402
 from tests.prospection.factories import OpportunityFactory, first_stage  # noqa: E402
 
 DASHBOARD = "/prospection/"
-# session, user, user permissions, group permissions, the figures' stamp, page rows (the pager takes the sums' count),
+# session, user, permissions (one query), the figures' stamp, page rows (the pager takes the sums' count),
 # and the filter form's four drop-downs (users, stages, products, categories); plus the
 # figures (one grouped query) when they are not cached yet.
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 9
 
 
 def subjects(response) -> list[str]:
