@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from icalendar import Timezone
 
-from notes.calendar_views import add_months, url_with_pk
+from crm.links import url_with_pk
+from notes.calendar_views import add_months
 from notes.models import CalendarFeed, Note, NoteType, today
 from notes.reminders import user_language
 

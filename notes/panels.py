@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from crm import slots
 from crm.pagination import paginate, query_without
 from notes.filters import ContactNoteFilter
+from notes.links import with_links
 from notes.models import Note, NoteType, today
 
 HOME_LIMIT = 10
@@ -24,6 +25,7 @@ def contact_notes(request, contact) -> dict:
     )
     note_filter = ContactNoteFilter(request.GET, queryset=notes)
     page = paginate(request, note_filter.qs, per_page=20)
+    page.object_list = with_links(page.object_list)
     return {
         "contact": contact,
         "page": page,

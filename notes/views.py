@@ -11,6 +11,7 @@ from crm.history import history_entries
 from crm.views import safe_next
 from notes.access import get_note_for_user
 from notes.forms import NoteForm
+from notes.links import with_links
 from notes.models import Note
 
 
@@ -49,6 +50,7 @@ def note_detail(request, pk):
     # The note's history is shown only here, behind the same visibility rule.
     records = list(note.history.select_related("history_user")[:50])
     entries = history_entries(records, subject=lambda record: str(_("Note")))
+    with_links([note])
     return render(request, "notes/note_detail.html", {"note": note, "contact": note.contact, "data": {"entries": entries}})
 
 

@@ -1,9 +1,11 @@
 """The Notes tab of a contact file: order, states told apart, filters, pagination, cost."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from notes.models import Note, NoteType
+from tests.conftest import client_for
 from tests.factories import NoteFactory, days_from_today
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,25 @@ def test_add_a_note_button_is_on_the_file(rep_client, contact):
     page = notes_tab(rep_client, contact).content.decode()
     assert "Ajouter une note" in page
     assert reverse("notes:create", args=[contact.pk]) in page
+
+
+ACTIONS = ["notes:toggle_done", "notes:toggle_pin", "notes:update", "notes:delete"]
+
+
+def test_each_note_row_links_to_its_own_actions(rep_client, contact):
+    notes = NoteFactory.create_batch(3, contact=contact)
+    page = notes_tab(rep_client, contact).content.decode()
+    for note in notes:
+        for name in ACTIONS:
+            assert f'"{reverse(name, args=[note.pk])}"' in page
+
+
+def test_a_reader_gets_no_action_on_the_rows(outsider, contact):
+    outsider.user_permissions.add(*Permission.objects.filter(codename__in=["view_contact", "view_note"]))
+    note = NoteFactory(contact=contact, description="Lue seulement")
+    page = notes_tab(client_for(outsider), contact).content.decode()
+    assert "Lue seulement" in page
+    assert not any(reverse(name, args=[note.pk]) in page for name in ACTIONS)
 
 
 def test_pinned_first_then_newest_first(rep_client, contact):
