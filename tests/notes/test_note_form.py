@@ -173,3 +173,17 @@ def test_forged_creator_timestamps_and_done_date_are_ignored(rep, rep_client, ma
     assert note.created_by == rep and note.contact == contact
     assert note.created_at.year == timezone.now().year and note.done_at is None
     assert note.version == 0
+
+
+@pytest.mark.parametrize("client_name", ["rep_client", "manager_client"])
+def test_the_form_runs_a_constant_number_of_queries(request, contact, client_name, django_assert_num_queries):
+    # session, user, permissions (one query), the contact, the default type, the users and
+    # the note types offered; the same with many users and types.
+    client = request.getfixturevalue(client_name)
+    with django_assert_num_queries(7):
+        assert client.get(new_note_url(contact)).status_code == 200
+    UserFactory.create_batch(10)
+    for number in range(10):
+        NoteType.objects.create(label_fr=f"Type {number}", label_en=f"Kind {number}", order=100 + number)
+    with django_assert_num_queries(7):
+        assert client.get(new_note_url(contact)).status_code == 200

@@ -222,3 +222,15 @@ def test_a_rep_who_left_can_still_be_filtered_on(rep_client):
     assert subjects(response) == ["Ancienne affaire"]
     page = response.content.decode()
     assert "Parti Ailleurs" in page and "Jamais Vendu" not in page
+
+
+@pytest.mark.django_db
+def test_csv_export_runs_a_constant_number_of_queries(rep_client, rep, django_assert_num_queries):
+    # session, user, permissions (one query), the rows, and the four lists looked up by id
+    # (products, stages, categories, users).
+    OpportunityFactory.create_batch(2, representative=rep)
+    with django_assert_num_queries(8):
+        rep_client.get(reverse("prospection:export")).getvalue()
+    OpportunityFactory.create_batch(30, representative=rep)
+    with django_assert_num_queries(8):
+        assert len(rep_client.get(reverse("prospection:export")).getvalue().decode().splitlines()) == 33
