@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +98,8 @@ class Contact(Versioned):
             models.Index(fields=["name", "id"], name="contact_name_idx"),
             models.Index(fields=["status", "name"], name="contact_status_name_idx"),
             models.Index(fields=["-updated_at"], name="contact_updated_idx"),
-            models.Index(fields=["email"], name="contact_email_idx"),
+            # Imports match e-mails whatever their case: LOWER(email) IN (…).
+            models.Index(Lower("email"), name="contact_email_lower_idx"),
         ]
 
     def __str__(self):

@@ -18,6 +18,7 @@ import struct
 from collections import defaultdict
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -255,7 +256,8 @@ class ContactImport(Importer):
                 by_name_rows.append((row, key))
         if by_email_rows:
             by_email = defaultdict(list)
-            for contact in Contact.objects.filter(self.email_match(by_email_rows)).order_by("pk"):
+            contacts = Contact.objects.alias(email_lower=Lower("email")).filter(self.email_match(by_email_rows))
+            for contact in contacts.order_by("pk"):
                 by_email[contact.email.casefold()].append(contact)
             for row, key in by_email_rows:
                 # Another external reference means another contact, whatever its e-mail.
@@ -283,7 +285,7 @@ class ContactImport(Importer):
 
     @staticmethod
     def email_match(rows) -> Q:
-        """The contacts the rows' e-mails may find, as spelt or in lower case.
+        """The contacts the rows' e-mails may find, whatever the case (on an `email_lower` alias).
 
         A row with an external reference only finds a contact without one: asked
         of the database, so that a file whose e-mails belong to contacts with
@@ -292,10 +294,10 @@ class ContactImport(Importer):
         any_contact, unreferenced = set(), set()
         for row, _key in rows:
             emails = unreferenced if "external_ref" in row else any_contact
-            emails.update((row["email"], row["email"].lower()))
-        match = Q(email__in=any_contact) if any_contact else Q(pk__in=[])
+            emails.add(row["email"].lower())
+        match = Q(email_lower__in=any_contact) if any_contact else Q(pk__in=[])
         if unreferenced:
-            match |= Q(email__in=unreferenced, external_ref="")
+            match |= Q(email_lower__in=unreferenced, external_ref="")
         return match
 
     # Check and write: the same plan, written or not ----------------------------

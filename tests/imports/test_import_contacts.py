@@ -255,6 +255,16 @@ def test_update_finds_by_external_reference_then_email_and_keeps_what_a_cell_lea
     assert "créés : 0, modifiés : 2" in run.stdout
 
 
+def test_update_finds_an_email_whatever_its_case_in_the_database(write_file):
+    stored = ContactFactory(external_ref="", name="Boulangerie", email="Info@Boulangerie.Example")
+    path = write_file("x.csv", "nom,courriel,ville\r\nBoulangerie,info@boulangerie.example,Lévis\r\n")
+    run = run_import("import_contacts", path, update=True)
+    stored.refresh_from_db()
+    assert (stored.city, stored.email) == ("Lévis", "info@boulangerie.example")
+    assert Contact.objects.count() == 1
+    assert "créés : 0, modifiés : 1" in run.stdout
+
+
 def test_another_external_reference_is_another_contact_even_with_the_same_email(write_file):
     ContactFactory(external_ref="R-1", email="info@x.example")
     run_import("import_contacts", write_file("x.csv", "ref,nom,courriel\r\nR-2,Autre,info@x.example\r\n"),
