@@ -1,5 +1,7 @@
 """The Notes tab of a contact file: order, states told apart, filters, pagination, cost."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -109,3 +111,15 @@ def test_contact_file_costs_the_same_with_2_or_2000_notes(rep_client, contact, r
     with django_assert_num_queries(len(few.captured_queries)):
         response = notes_tab(rep_client, contact)
     assert response.context["tab_context"]["page"].paginator.count == 2000
+
+
+def test_a_row_escapes_what_users_typed_and_links_web_addresses(rep_client, contact, rep):
+    rep.first_name, rep.last_name = "<b>Luc</b>", "Gagnon"
+    rep.save()
+    note = NoteFactory(contact=contact, assigned_to=rep, is_pinned=True, time=datetime.time(9, 30),
+                       description='<script>alert("x")</script> voir https://exemple.example/offre')
+    page = notes_tab(rep_client, contact).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert '<a href="https://exemple.example/offre" rel="nofollow">https://exemple.example/offre</a>' in page
+    assert "assignée à &lt;b&gt;Luc&lt;/b&gt; Gagnon" in page  # the note is « assignée »
+    assert f'id="note-{note.pk}"' in page and " · 09:30" in page and 'title="Épinglée"' in page
