@@ -7,10 +7,14 @@ from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import ContactFactory, ContactPersonFactory
 
 
-def add_person(page, first_name: str, last_name: str, *, role: str = "", email: str = "", primary: bool = False):
+def add_person(page, first_name: str, last_name: str, *, role: str = "", email: str = "", primary: bool = False,
+               shot: str = ""):
     page.get_by_role("button", name="Ajouter une personne").click()
     form = page.locator("#person-new")
     expect(form).to_be_visible()
+    expect(form.get_by_label("Prénom")).to_be_focused()  # fetched into the card, the cursor in it
+    if shot:
+        screenshot(page, shot)
     form.get_by_label("Prénom").fill(first_name)
     form.get_by_label("Nom de famille").fill(last_name)
     if role:
@@ -46,7 +50,8 @@ def test_rep_creates_a_contact_with_two_people_finds_it_and_opens_its_file(page,
     expect(page.get_by_text("Contact « Boulangerie Saint-Roch » créé.")).to_be_visible()
     expect(page.get_by_role("link", name="https://saintroch.example")).to_be_visible()
 
-    add_person(page, "Émilie", "Bouchard", role="Propriétaire", email="emilie@saintroch.example", primary=True)
+    add_person(page, "Émilie", "Bouchard", role="Propriétaire", email="emilie@saintroch.example", primary=True,
+               shot="contact-add-person-fr")
     add_person(page, "Jean", "Côté", role="Gérant")
     people = page.locator("#people").get_by_role("listitem")
     expect(people).to_have_count(2)
