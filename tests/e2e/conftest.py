@@ -32,7 +32,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=fr-CA"])
+        # On Linux Chromium takes its own language (date and time inputs) from
+        # LANGUAGE, not from --lang, and needs Debian's chromium-l10n for it:
+        # a French-Canadian desktop browser, dates as 27/11/2026, times 09:30.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=fr-CA"],
+                                             env={**os.environ, "LANGUAGE": "fr_CA:fr", "LANG": "fr_CA.UTF-8"})
         yield browser
         browser.close()
 
