@@ -17,14 +17,33 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+// Forms fetched into a closed panel (e.g. "Add a person", "Edit"): the panel
+// opens with the cursor in the form; asked again while open, the form (and
+// what was typed) stays; the button says whether its panel is open.
+function firstField(panel) {
+  return panel.querySelector("input:not([type=hidden]), select, textarea");
+}
+function markExpanded(panel, expanded) {
+  document.querySelectorAll(`[aria-controls="${panel.id}"]`).forEach((button) => {
+    button.setAttribute("aria-expanded", expanded ? "true" : "false");
+  });
+}
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const target = event.detail.target;
+  if (target.classList.contains("collapse") && target.classList.contains("show") && firstField(target)) {
+    event.preventDefault();
+    firstField(target).focus();
+  }
+});
 document.addEventListener("htmx:afterSwap", (event) => {
-  // A form fetched into a closed panel (e.g. "Add a person"): open it and put the cursor in it.
   const target = event.detail.target;
   if (target.classList.contains("collapse")) {
     target.classList.add("show");
-    const field = target.querySelector("input:not([type=hidden]), select, textarea");
+    markExpanded(target, true);
+    const field = firstField(target);
     if (field) {
       field.focus();
     }
   }
 });
+document.addEventListener("hidden.bs.collapse", (event) => markExpanded(event.target, false));

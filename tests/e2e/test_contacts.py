@@ -104,9 +104,15 @@ def test_manager_fixes_a_person_then_deletes_the_contact_after_confirming(page, 
     page.goto(page.base_url + contact.get_absolute_url())
 
     line = page.locator("#people").get_by_role("listitem").filter(has_text="Line Gagné")
-    line.get_by_role("button", name="Modifier Line Gagné").click()
+    edit = line.get_by_role("button", name="Modifier Line Gagné")
+    expect(edit).to_have_attribute("aria-expanded", "false")
+    edit.click()
     form = page.get_by_role("form", name="Modifier Line Gagné")
+    expect(edit).to_have_attribute("aria-expanded", "true")
     form.get_by_label("Courriel").fill("pas-un-courriel")
+    edit.click()  # asked again while open: the form, and what was typed, stay
+    expect(form.get_by_label("Courriel")).to_have_value("pas-un-courriel")
+    expect(form.get_by_label("Prénom")).to_be_focused()
     form.get_by_role("button", name="Enregistrer").click()
     # Refused on the same page, the form still open with its message.
     form = page.get_by_role("form", name="Modifier Line Gagné")
