@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from crm.links import url_with_pk
+from crm.pagination import paginate, query_without
 from notes.calendar_forms import CalendarQuery, user_label
 from notes.models import Note, today
 
@@ -35,6 +36,8 @@ from notes.models import Note, today
 CELL_ENTRIES = 4
 SLOT_ENTRIES = 3
 AGENDA_DAY_ENTRIES = 20
+# The day view lists every note of the day, in pages (a busy day for everyone: 1,200).
+DAY_PAGE_SIZE = 100
 # The week view always shows these hours; earlier or later notes widen it.
 DAY_START, DAY_END = 8, 18
 ONE_DAY = datetime.timedelta(days=1)
@@ -362,12 +365,16 @@ def agenda(request):
 
 @permission_required("notes.view_note", raise_exception=True)
 def day(request):
-    """Every note of one day: where "+N more" and the day numbers lead (6 queries)."""
+    """The notes of one day, DAY_PAGE_SIZE a page: where "+N more" and the day numbers lead (7 queries)."""
     query = CalendarQuery.from_request(request)
-    notes = load(visible_notes(request, query, query.day, query.day))
+    notes = visible_notes(request, query, query.day, query.day).order_by("date", *within_day())
+    page = paginate(request, notes, per_page=DAY_PAGE_SIZE)
+    notes = page.object_list = load(page.object_list)
     return render(request, "notes/calendar_agenda.html", {
         **page_context(query, "day", previous=query.day - ONE_DAY, next=query.day + ONE_DAY),
         "heading": Day(query.day, "").label,
         "days": make_days(query, [query.day], notes),
         "has_notes": bool(notes),
+        "page": page,
+        "page_query": query_without(request, "page"),
     })
