@@ -34,10 +34,19 @@ _PLAIN = (models.CharField, models.TextField, models.BooleanField, models.Intege
 def insert(model, objects: list, *, set_pks: bool = True) -> None:
     """INSERT `objects`: unsaved instances of `model`, or drafts from its Blueprint.
 
-    Sets their pk when set_pks, and their auto_now / auto_now_add fields. No signals, like bulk_create.
+    Sets their pk when set_pks (always for a model with a history), and their
+    auto_now / auto_now_add fields. No signals, like bulk_create; the history
+    rows the signals would have written are written here (record_history).
     """
     if not objects:
         return
+    history = history_model(model)
+    _insert(model, objects, set_pks=set_pks or history is not None)
+    if history is not None:
+        record_history(history, objects, "+")
+
+
+def _insert(model, objects: list, *, set_pks: bool) -> None:
     if connection.vendor not in {"sqlite", "postgresql"}:
         _bulk_create(model, objects)
         return
@@ -198,6 +207,13 @@ def update(model, objects: list, fields) -> None:
     """
     if not objects:
         return
+    _update(model, objects, fields)
+    history = history_model(model)
+    if history is not None and {model._meta.get_field(name).attname for name in fields} & tracked(history):
+        record_history(history, objects, "~")
+
+
+def _update(model, objects: list, fields) -> None:
     if connection.vendor not in {"sqlite", "postgresql"}:
         model.objects.bulk_update(objects, fields)
         return
@@ -235,6 +251,38 @@ def update(model, objects: list, fields) -> None:
                 + ", ".join([one_row] * len(part)) + f")) AS v WHERE {table}.{pk_column} = v.pk",
                 [value for row in part for value in row],
             )
+
+
+# History ----------------------------------------------------------------------
+# django-simple-history writes a row per save from signals, which these fast
+# writes do not send. Without rows of their own, an import's changes would
+# show in the History tab as made by the next person to edit the record (each
+# record is compared with the one before it).
+
+HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+IMPORT_REASON = "import"
+
+
+def history_model(model):
+    """The model's historical model (django-simple-history), or None."""
+    manager = getattr(model, "history", None)
+    return getattr(manager, "model", None)
+
+
+def tracked(history) -> set[str]:
+    """The attnames the history keeps (the model's, less its excluded fields)."""
+    return {field.attname for field in history._meta.concrete_fields if field.attname not in HISTORY_COLUMNS}
+
+
+def record_history(history, objects: list, kind: str) -> None:
+    """History rows ("+" created, "~" changed) for saved objects as they are in memory: by no user, one stamp."""
+    names = sorted(tracked(history) - {"id"})
+    values_of = _reader(names)
+    when = timezone.now()
+    rows = [SimpleNamespace(id=obj.pk, **dict(zip(names, values_of(obj))), history_date=when,
+                            history_change_reason=IMPORT_REASON, history_type=kind, history_user_id=None)
+            for obj in objects]
+    _insert(history, rows, set_pks=False)
 
 
 def _saved(obj, pk) -> None:
