@@ -34,15 +34,18 @@ class VersionedForm(forms.ModelForm):
         super()._post_clean()
         if self.instance.pk is None or self.errors:
             return
+        if self.cleaned_data.get("version") is None:
+            # An edit sends the version it was opened with; without it (a script, a
+            # hand-made post) it could save over a change it never saw.
+            self.add_error(None, _("Open the record again before saving: this form did not say which "
+                                   "version it changes."))
+            return
         current = type(self.instance).objects.filter(pk=self.instance.pk).first()
         if current is not None and self.is_stale(current):
             self.reject(current)
 
     def is_stale(self, current) -> bool:
-        # Forms in the browser always send the version they were opened with;
-        # a post without one (a script) saves over whatever is there.
-        sent = self.cleaned_data.get("version")
-        return sent is not None and sent != current.version
+        return self.cleaned_data.get("version") != current.version
 
     def reject(self, current) -> None:
         """Explain the conflict and arm the form so that saving again overwrites knowingly."""

@@ -111,7 +111,8 @@ def test_the_plain_save_button_comes_first_so_enter_does_not_save_anyway(rep_cli
 def test_editing_a_contact(rep_client, contact):
     url = reverse("contacts:update", args=[contact.pk])
     assert rep_client.get(url).status_code == 200
-    response = rep_client.post(url, form_data(name="Boulangerie Saint-Roch enr.", status="client"), follow=True)
+    response = rep_client.post(url, form_data(name="Boulangerie Saint-Roch enr.", status="client",
+                                              version=contact.version), follow=True)
     contact.refresh_from_db()
     assert contact.name == "Boulangerie Saint-Roch enr."
     assert contact.status == "client"
@@ -122,13 +123,15 @@ def test_editing_a_contact(rep_client, contact):
 def test_editing_does_not_warn_again_about_a_known_look_alike(rep_client):
     ContactFactory(name="Garage Roy")
     contact = ContactFactory(name="Garage Roy")
-    response = rep_client.post(reverse("contacts:update", args=[contact.pk]), form_data(name="Garage Roy", email=contact.email, city="Laval"))
+    response = rep_client.post(reverse("contacts:update", args=[contact.pk]), form_data(name="Garage Roy", email=contact.email, city="Laval",
+                                                                                          version=contact.version))
     assert response.status_code == 302
 
 
 def test_renaming_to_an_existing_name_warns(rep_client, contact):
     ContactFactory(name="Garage Roy")
-    response = rep_client.post(reverse("contacts:update", args=[contact.pk]), form_data(name="Garage Roy"))
+    response = rep_client.post(reverse("contacts:update", args=[contact.pk]),
+                               form_data(name="Garage Roy", version=contact.version))
     assert response.status_code == 200
     assert "Ce contact existe peut-être déjà :" in response.text
     contact.refresh_from_db()

@@ -74,6 +74,7 @@ def test_edit_page_shows_the_note(rep_client, rep):
 def test_unmarking_done_through_the_form_clears_done_at(rep_client, rep):
     note = NoteFactory(assigned_to=rep, is_done=True)
     rep_client.post(reverse("notes:update", args=[note.pk]), {
-        "assigned_to": rep.pk, "date": note.date.isoformat(), "type": note.type_id, "description": "x"})
+        "assigned_to": rep.pk, "date": note.date.isoformat(), "type": note.type_id, "description": "x",
+        "version": note.version})
     note.refresh_from_db()
     assert not note.is_done and note.done_at is None

@@ -122,7 +122,7 @@ def test_manager_can_set_admin_only(manager, manager_client, contact):
 def test_rep_editing_a_note_keeps_its_flags(rep, rep_client):
     note = NoteFactory(assigned_to=rep, is_pinned=True)
     rep_client.post(reverse("notes:update", args=[note.pk]),
-                    guide_post(assigned_to=rep.pk, is_pinned="on", description="Changed"))
+                    guide_post(assigned_to=rep.pk, is_pinned="on", description="Changed", version=note.version))
     note.refresh_from_db()
     assert note.description == "Changed" and note.is_pinned and not note.admin_only
 

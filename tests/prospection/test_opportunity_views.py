@@ -156,7 +156,8 @@ def test_only_active_list_values_are_offered_but_an_opportunity_keeps_its_inacti
     assert hosting in edit_form.fields["product"].queryset
     assert negotiation in edit_form.fields["stage"].queryset
     assert Product.objects.get(label_en="Website") in edit_form.fields["product"].queryset
-    response = rep_client.post(edit_url, form_data(product=hosting.pk, stage=negotiation.pk, subject="Gardée"))
+    response = rep_client.post(edit_url, form_data(product=hosting.pk, stage=negotiation.pk, subject="Gardée",
+                                                   version=opportunity.version))
     assert response.status_code == 302
     opportunity.refresh_from_db()
     assert (opportunity.subject, opportunity.product, opportunity.stage) == ("Gardée", hosting, negotiation)
@@ -167,7 +168,8 @@ def test_edit_shows_amounts_in_french_and_saves_a_new_total(rep_client, opportun
     page = rep_client.get(opportunity.get_absolute_url()).content.decode()
     assert 'value="10\u202f000,00"' in page
     assert "Total" in page and "2\u202f800,00\u00a0$" in page
-    response = rep_client.post(opportunity.get_absolute_url(), form_data(success_percent="90"), follow=True)
+    response = rep_client.post(opportunity.get_absolute_url(), form_data(success_percent="90", version=opportunity.version),
+                               follow=True)
     opportunity.refresh_from_db()
     assert opportunity.total == Decimal("7200.00")
     assert "Opportunité de vente « Site web » enregistrée." in response.content.decode()

@@ -108,13 +108,18 @@ def test_concurrent_toggles_from_many_threads_leave_a_consistent_state(migrated_
 
 
 @pytest.mark.django_db
-def test_a_post_without_a_version_still_saves(rep_client):
-    # Scripts that post the form without the hidden version are not refused.
+@pytest.mark.parametrize("version", [None, ""])
+def test_an_edit_without_the_version_it_was_opened_with_is_refused(rep_client, version):
+    # A script (or a stale copy of the page) that leaves out the hidden version
+    # could otherwise save over a change it never saw.
     contact = ContactFactory(name="Sans version")
-    response = rep_client.post(reverse("contacts:update", args=[contact.pk]), {
-        "name": "Avec script", "kind": "organization", "status": "client", "language": "fr"})
-    assert response.status_code == 302
-    assert Contact.objects.get(pk=contact.pk).name == "Avec script"
+    data = {"name": "Avec script", "kind": "organization", "status": "client", "language": "fr"}
+    if version is not None:
+        data["version"] = version
+    response = rep_client.post(reverse("contacts:update", args=[contact.pk]), data)
+    assert response.status_code == 200
+    assert "Rouvrez la fiche avant d’enregistrer" in response.content.decode()
+    assert Contact.objects.get(pk=contact.pk).name == "Sans version"
 
 
 @pytest.mark.django_db
