@@ -388,11 +388,11 @@ class ContactImport(Importer):
         writing.insert(Contact, [contact for _seen, contact in new_contacts])
         for seen, contact in new_contacts:
             seen.pk = contact.pk
-        self.bulk_update(Contact, changed_contacts)
+        writing.update_changed(Contact, ((contact, contact._changed) for contact in changed_contacts))
         # The one-primary rule is checked row by row: take the flag away first.
         if demoted:
             writing.update(ContactPerson, demoted, ["is_primary"])
-        self.bulk_update(ContactPerson, changed_people)
+        writing.update_changed(ContactPerson, ((person, person._changed) for person in changed_people))
         for _key, seen, person in new_people:
             person.contact_id = seen.pk
         writing.insert(ContactPerson, [person for _key, _seen, person in new_people], set_pks=False)
@@ -494,15 +494,6 @@ class ContactImport(Importer):
         else:
             self.people.unchanged += 1
         return person
-
-    @staticmethod
-    def bulk_update(model, objects) -> None:
-        """One UPDATE per set of changed fields (a narrow UPDATE is much faster than a wide one)."""
-        groups = defaultdict(list)
-        for obj in objects:
-            groups[frozenset(obj._changed)].append(obj)
-        for fields, group in groups.items():
-            writing.update(model, group, sorted(fields))
 
     def finish(self):
         """Contacts that got people after their own batch: rebuild their search_text (2 queries a chunk)."""

@@ -18,6 +18,7 @@ with Python's.
 """
 
 import threading
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from operator import attrgetter
@@ -211,6 +212,17 @@ def update(model, objects: list, fields) -> None:
     history = history_model(model)
     if history is not None and {model._meta.get_field(name).attname for name in fields} & tracked(history):
         record_history(history, objects, "~")
+
+
+def update_changed(model, changes) -> None:
+    """UPDATE saved objects given as (object, names of the fields it changed): one update() per set of
+    fields, as a narrow UPDATE is much faster than a wide one. Objects that changed nothing are left."""
+    groups = defaultdict(list)
+    for obj, fields in changes:
+        if fields:
+            groups[frozenset(fields)].append(obj)
+    for fields, group in groups.items():
+        update(model, group, sorted(fields))
 
 
 def _update(model, objects: list, fields) -> None:

@@ -5,7 +5,6 @@ A note is the same note when it has the same contact, date and text: with
 refused, so running a file twice never doubles its notes.
 """
 
-from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,11 +114,8 @@ class NoteImport(Importer):
         writing.insert(Note, new, set_pks=False)
         changed = {row["_note"]: row for row in rows if "_note" in row}
         if changed:
-            groups = defaultdict(list)
-            for pk, note in Note.objects.in_bulk(changed).items():
-                groups[frozenset(self.apply(note, changed[pk], now))].append(note)
-            for fields, notes in groups.items():
-                writing.update(Note, notes, sorted(fields))
+            writing.update_changed(Note, ((note, self.apply(note, changed[pk], now))
+                                          for pk, note in Note.objects.in_bulk(changed).items()))
 
     @staticmethod
     def fields(row) -> dict:

@@ -151,11 +151,8 @@ class OpportunityImport(Importer):
         changed = {row["_opportunity"]: row for row in rows if "_opportunity" in row}
         if changed:
             now = timezone.now()
-            groups = defaultdict(list)
-            for pk, opportunity in Opportunity.objects.in_bulk(changed).items():
-                groups[frozenset(self.apply(opportunity, changed[pk], now))].append(opportunity)
-            for fields, opportunities in groups.items():
-                writing.update(Opportunity, opportunities, sorted(fields))
+            writing.update_changed(Opportunity, ((opportunity, self.apply(opportunity, changed[pk], now))
+                                                 for pk, opportunity in Opportunity.objects.in_bulk(changed).items()))
         opportunities_changed()  # bulk writes send no signals: the dashboard's sums are refreshed on commit
 
     @staticmethod
