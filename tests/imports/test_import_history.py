@@ -8,12 +8,9 @@ from contacts.models import Contact, ContactPerson
 from notes.models import Note
 from tests.factories import ContactFactory, ContactPersonFactory
 from tests.imports.conftest import DATA, run_import
+from tests.security.test_history import history_tab
 
 pytestmark = pytest.mark.django_db
-
-
-def history_tab(client, contact):
-    return client.get(contact.get_absolute_url(), {"tab": "history"})
 
 
 def test_created_contacts_and_people_each_get_a_creation_record(write_file):
