@@ -5,12 +5,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run test screenshots clean
+.PHONY: setup setup-dev run test lint screenshots clean
 
+# requirements.txt is what production runs; requirements-dev.txt adds the tests' tools.
 $(VENV)/.installed: requirements.txt
 	@./bin/find-python > /dev/null
 	@test -x $(PY) || $$(./bin/find-python) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -19,20 +24,25 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+setup-dev: setup $(VENV)/.installed-dev
+
 run: setup
 	DJANGO_DEBUG=on $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=on $(PY) manage.py seed_demo
 	DJANGO_DEBUG=on $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	DJANGO_DEBUG=on $(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup-dev
 	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The README's and the user guide's screenshots: the French walkthrough, 1280×800.
-screenshots: setup
+screenshots: setup-dev
 	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_guide_walkthrough.py -k fr -q
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
@@ -61,10 +71,10 @@ define bench_data
 	$(BENCH_ENV) $(PY) manage.py seed_bench --scale $(SCALE) --if-needed
 endef
 
-bench: setup
+bench: setup-dev
 	$(bench_data)
 	$(BENCH_ENV) $(PY) manage.py run_bench --scale $(SCALE) $(BENCH_ARGS)
 
-bench-http: setup
+bench-http: setup-dev
 	$(bench_data)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.http_run --scale $(SCALE)

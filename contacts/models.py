@@ -6,7 +6,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from crm.concurrency import Versioned
@@ -175,13 +174,6 @@ class ContactPerson(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return " ".join(part for part in [self.first_name, self.last_name] if part)
-
-    def get_absolute_url(self):
-        return reverse("contacts:detail", args=[self.contact_id]) + "#people"
-
     # The contact's search_text holds its people's names, e-mails and phones,
     # so every single-row write of a person rebuilds it. Bulk writes
     # (QuerySet.update/delete, bulk_create) must call refresh_search_text().
@@ -189,7 +181,14 @@ class ContactPerson(models.Model):
         super().save(*args, **kwargs)
         self.contact.refresh_search_text()
 
+    def get_absolute_url(self):
+        return reverse("contacts:detail", args=[self.contact_id]) + "#people"
+
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         self.contact.refresh_search_text()
         return result
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in [self.first_name, self.last_name] if part)

@@ -8,7 +8,6 @@ with the current version) is a deliberate choice.
 
 from django import forms
 from django.db import models, transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 

@@ -6,7 +6,7 @@ deployment fails at start-up instead of running with a silent default.
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, parse_qsl
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 

@@ -7,10 +7,8 @@ from django.db import connections, models
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Round
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact, ContactPerson

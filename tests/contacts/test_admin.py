@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import ContactPerson
-from tests.factories import ContactFactory, ContactPersonFactory
+from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,19 @@ import pytest
 
 from crm.importing import vcard
 from crm.importing.sources import (
-    CsvSource, SourceError, WorkbookSource, delimiter_option, detect_delimiter, detect_encoding, kind_of_file,
+    CsvSource,
+    SourceError,
+    WorkbookSource,
+    delimiter_option,
+    detect_delimiter,
+    detect_encoding,
+    kind_of_file,
 )
 from tests.imports.conftest import DATA
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("Nom;Ville\nCafé;Québec\n".encode("utf-8"), "utf-8-sig"),
+    ("Nom;Ville\nCafé;Québec\n".encode(), "utf-8-sig"),
     ("\ufeffNom;Ville\nCafé;Québec\n".encode("utf-8"), "utf-8-sig"),
     ("Nom;Ville\nCafé;Québec\n".encode("cp1252"), "cp1252"),
     (b"name,city\nA,B\n", "utf-8-sig"),

@@ -9,7 +9,7 @@ import pytest
 from notes.models import Note, today
 from tests.factories import NoteFactory
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def at_utc(*args):

@@ -7,11 +7,10 @@ pytestmark = pytest.mark.skipif(not settings.PROSPECTION_ENABLED, reason="prospe
 if not settings.PROSPECTION_ENABLED:
     pytest.skip("prospection module is off (CRM_PROSPECTION=off)", allow_module_level=True)
 
+from prospection.models import Product  # noqa: E402
 from tests.conftest import client_for  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 from tests.prospection.factories import OpportunityFactory  # noqa: E402
-
-from prospection.models import Product  # noqa: E402
 
 
 @pytest.fixture

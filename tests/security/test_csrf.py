@@ -25,7 +25,7 @@ def test_no_url_accepts_a_post_without_the_csrf_token(manager):
     client.force_login(manager)
     before = snapshot()
     checked = 0
-    for url, view, name in walk(values):
+    for url, _view, name in walk(values):
         if name.startswith("admin:") and name != "admin:logout":
             continue
         response = client.post(url, {"name": "forged", "description": "forged", "language": "en",

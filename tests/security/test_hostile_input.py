@@ -63,7 +63,7 @@ def personas(rep, manager, outsider, staff_rep):
 def test_hostile_query_strings_on_every_url_as_every_persona(world, rep, manager, outsider):
     before = snapshot()
     for persona, client in personas(rep, manager, outsider, world["staff_rep"]).items():
-        for url, _view, name in walk(world["values"]):
+        for url, _view, _name in walk(world["values"]):
             for params in HOSTILE_QUERIES:
                 response = client.get(url, params)
                 assert response.status_code < 500, f"{persona} GET {url} {params} → {response.status_code}"

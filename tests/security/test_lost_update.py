@@ -18,7 +18,7 @@ def form_data(response) -> dict:
     """The values the edit form was opened with, as the browser would post them back."""
     form = response.context["form"]
     data = {}
-    for name, bound in form.fields.items():
+    for name, _bound in form.fields.items():
         value = form[name].value()
         if value is None or value is False:
             continue

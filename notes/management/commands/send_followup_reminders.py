@@ -22,7 +22,7 @@ class Command(BaseCommand):
         try:
             report = send_followup_reminders(day=date)
         except OSError as error:
-            raise CommandError(f"Could not reach the mail server: {error}. Nothing was recorded; run again later.")
+            raise CommandError(f"Could not reach the mail server: {error}. Nothing was recorded; run again later.") from error
         self.stdout.write(f"{report.sent} reminder(s) sent.")
         if report.failed:
             for failure in report.failed:
