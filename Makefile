@@ -4,12 +4,14 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# make run PORT=8100 serves there; the links in e-mails and the calendar feed follow.
+PORT ?= 8000
 
 .PHONY: setup setup-dev run test lint screenshots clean
 
 # requirements.txt is what production runs; requirements-dev.txt adds the tests' tools.
 $(VENV)/.installed: requirements.txt
-	@./bin/find-python > /dev/null
+	@./bin/find-python > /dev/null || exit 1
 	@test -x $(PY) || $$(./bin/find-python) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
@@ -19,6 +21,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@command -v npm > /dev/null || { echo "npm not found: install Node.js and npm (apt-get install npm)." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -26,11 +29,14 @@ setup: $(VENV)/.installed node_modules/.installed
 
 setup-dev: setup $(VENV)/.installed-dev
 
+RUN_ENV = DJANGO_DEBUG=on SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+
+# compilemessages works without GNU gettext (crm/management/commands/compilemessages.py).
 run: setup
-	DJANGO_DEBUG=on $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=on $(PY) manage.py seed_demo
-	DJANGO_DEBUG=on $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
-	DJANGO_DEBUG=on $(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup-dev
 	DJANGO_SETTINGS_MODULE=crm.settings_test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0

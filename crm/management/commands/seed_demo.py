@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
@@ -18,6 +19,6 @@ class Command(BaseCommand):
                 if module_has_submodule(app_config.module, "demo") and app_config.name != "crm":
                     created = import_module(f"{app_config.name}.demo").seed(users=users)
                     self.stdout.write(f"{app_config.verbose_name}: {created} created")
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {settings.SITE_URL} with:"))
         for user, role in [(users.admin, "administrator"), (users.manager, "manager"), (users.rep, "sales rep")]:
             self.stdout.write(f"  {user.username:8} / {DEMO_PASSWORD}   ({role})")
