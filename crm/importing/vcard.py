@@ -123,18 +123,37 @@ def parse_line(line: str) -> Property:
 
 
 def read_cards(lines):
-    """(line where the card begins, Card) for each card; lines is any iterable of text lines."""
-    properties, start, logical, logical_start = None, 0, None, 0
+    """(line where the card begins, Card) for each card; lines is any iterable of text lines.
 
-    def finish(text, at):
-        if properties is None:
-            return
-        try:
-            properties.append(parse_line(text))
-        except ValueError:
-            raise VCardError(_("Line %(line)s is not a vCard property: “%(text)s”.")
-                             % {"line": at, "text": text[:80]}) from None
+    BEGIN and END must pair up: a BEGIN:VCARD inside a card, an END:VCARD outside one or a file
+    that ends inside a card raises VCardError naming the line (the import then writes nothing),
+    rather than dropping cards without a word.
+    """
+    properties, start = None, 0
 
+    def take(text, at):
+        """One logical (unfolded) line; the finished card when it is an END:VCARD."""
+        nonlocal properties, start
+        upper = text.strip().upper()
+        if upper == "BEGIN:VCARD":
+            if properties is not None:
+                raise VCardError(_("Line %(line)s: BEGIN:VCARD inside the card that begins on line %(start)s "
+                                   "(is its END:VCARD missing?).") % {"line": at, "start": start})
+            properties, start = [], at
+        elif upper == "END:VCARD":
+            if properties is None:
+                raise VCardError(_("Line %(line)s: END:VCARD without a BEGIN:VCARD before it.") % {"line": at})
+            card, properties = Card(properties), None
+            return card
+        elif upper and properties is not None:
+            try:
+                properties.append(parse_line(text))
+            except ValueError:
+                raise VCardError(_("Line %(line)s is not a vCard property: “%(text)s”.")
+                                 % {"line": at, "text": text[:80]}) from None
+        return None
+
+    logical, logical_start = None, 0
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         if logical is not None and line[:1] in (" ", "\t"):
@@ -143,23 +162,10 @@ def read_cards(lines):
         if logical is not None and logical.endswith("=") and "QUOTED-PRINTABLE" in logical.split(":", 1)[0].upper():
             logical = logical[:-1] + line  # a soft line break of quoted-printable
             continue
-        if logical is not None:
-            upper = logical.strip().upper()
-            if upper == "BEGIN:VCARD":
-                properties, start = [], logical_start
-            elif upper == "END:VCARD":
-                if properties is not None:
-                    yield start, Card(properties)
-                properties = None
-            elif logical.strip():
-                finish(logical, logical_start)
+        if logical is not None and (card := take(logical, logical_start)) is not None:
+            yield start, card
         logical, logical_start = line, number
-    if logical is not None:
-        upper = logical.strip().upper()
-        if upper == "END:VCARD" and properties is not None:
-            yield start, Card(properties)
-            properties = None
-        elif upper and upper != "BEGIN:VCARD":
-            finish(logical, logical_start)
+    if logical is not None and (card := take(logical, logical_start)) is not None:
+        yield start, card
     if properties is not None:
         raise VCardError(_("The card that begins on line %(line)s has no END:VCARD.") % {"line": start})
