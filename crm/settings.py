@@ -172,6 +172,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relance <relance@localhost>")
 # Absolute links in e-mails and the calendar feed.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The most an imported .xlsx may hold once decompressed (a 100,000-row workbook: ~90 MB).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 
 # Security: strict by default, relaxed only for local development over http.
 SECURE_CSP = {

@@ -11,9 +11,12 @@ import codecs
 import csv
 import datetime
 import os
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -145,6 +148,39 @@ def _workbook_cell(cell):
     return value
 
 
+# A part of a workbook that decompresses more than this many times is not a spreadsheet but a
+# zip bomb (sheets and shared strings of real workbooks: 5 to 20 times); small parts may.
+MAX_COMPRESSION_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
+
+
+def check_workbook_archive(path) -> None:
+    """Refuse a workbook that would decompress into more than IMPORT_MAX_UNCOMPRESSED_BYTES, or that
+    compresses like a zip bomb, from the sizes in the archive's directory: nothing is decompressed.
+
+    openpyxl holds the shared strings (every distinct text of the workbook) in memory, about twice
+    their decompressed size, and reads a sheet as fast as it inflates; Python's zipfile stops reading
+    a part at the size the directory gives, so a directory that lies only makes the part fail its CRC.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SourceError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from None
+    for part in parts:
+        if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
+            raise SourceError(
+                _("The workbook cannot be imported: its part “%(part)s” is compressed %(ratio)s times (%(size)s "
+                  "once decompressed), which spreadsheets never are. Save its first sheet as CSV and import that.")
+                % {"part": part.filename, "ratio": part.file_size // max(part.compress_size, 1),
+                   "size": filesizeformat(part.file_size)})
+    total, limit = sum(part.file_size for part in parts), settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    if total > limit:
+        raise SourceError(
+            _("The workbook holds %(size)s once decompressed, more than the %(limit)s an import may read "
+              "(IMPORT_MAX_UNCOMPRESSED_BYTES): save its first sheet as CSV, or import it in parts.")
+            % {"size": filesizeformat(total), "limit": filesizeformat(limit)})
+
+
 class WorkbookSource:
     """The first sheet of an .xlsx workbook, read-only (streamed), computed values of formulas."""
 
@@ -154,9 +190,10 @@ class WorkbookSource:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
+        check_workbook_archive(path)
         try:
             self.workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
             raise SourceError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from None
         sheet = self.workbook.worksheets[0]
         self.total = max(sheet.max_row or 1, 1)
@@ -173,9 +210,12 @@ class WorkbookSource:
         self.header = [_header_text(cell.value) for cell in first]
 
     def rows(self):
-        for number, cells in enumerate(self.iterator, start=2):
-            self.number = number
-            yield number, [_workbook_cell(cell) for cell in cells]
+        try:
+            for number, cells in enumerate(self.iterator, start=2):
+                self.number = number
+                yield number, [_workbook_cell(cell) for cell in cells]
+        except zipfile.BadZipFile as error:  # a part longer than the archive's directory says, say
+            raise SourceError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from None
 
     def fraction(self) -> float:
         return min(self.number / self.total, 1.0)

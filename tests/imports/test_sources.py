@@ -1,8 +1,13 @@
 """Opening files as people have them: encodings, separators, quoted line breaks, workbooks, vCards."""
 
 import io
+import time
+import tracemalloc
+import zipfile
 
 import pytest
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 
 from crm.importing import vcard
 from crm.importing.sources import (
@@ -13,6 +18,7 @@ from crm.importing.sources import (
     detect_delimiter,
     detect_encoding,
     kind_of_file,
+    open_source,
 )
 from tests.imports.conftest import DATA
 
@@ -113,3 +119,72 @@ def test_vcard_folded_lines_escapes_groups_and_quoted_printable():
 def test_vcard_without_its_end():
     with pytest.raises(vcard.VCardError, match="END:VCARD"):
         list(vcard.read_cards(io.StringIO("BEGIN:VCARD\nFN:A\n")))
+
+
+# Workbooks are zip archives: what they hold is measured before anything is decompressed.
+
+def workbook_with_shared_strings(path, megabytes: int):
+    """contacts_fr.xlsx with a sharedStrings.xml of `megabytes` of one repeated string: it compresses
+    about a thousand times (a zip bomb). Written in chunks, never whole in memory."""
+    chunk = b"<si><t>Fromagerie</t></si>" * 40_000  # ~1 MB
+    with zipfile.ZipFile(DATA / "contacts_fr.xlsx") as original, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in original.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                bomb.writestr(info, original.read(info))
+        with bomb.open("xl/sharedStrings.xml", "w", force_zip64=True) as strings:
+            strings.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="'
+                          b'http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for _ in range(megabytes):
+                strings.write(chunk)
+            strings.write(b"</sst>")
+    return path
+
+
+def test_a_zip_bomb_workbook_is_refused_fast_without_being_decompressed(tmp_path):
+    path = workbook_with_shared_strings(tmp_path / "bomb.xlsx", 64)
+    assert path.stat().st_size < 1024 * 1024
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with translation.override("en"), pytest.raises(SourceError) as raised:
+            open_source(path)
+        seconds = time.monotonic() - started
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "compressed" in str(raised.value) and "CSV" in str(raised.value)
+    assert seconds < 1
+    assert peak < 5 * 1024 * 1024
+
+
+def test_a_workbook_larger_than_the_limit_is_refused_naming_the_limit(settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 10_000
+    with translation.override("en"), pytest.raises(SourceError) as raised:
+        open_source(DATA / "contacts_fr.xlsx")
+    with zipfile.ZipFile(DATA / "contacts_fr.xlsx") as archive:
+        size = sum(info.file_size for info in archive.infolist())
+    with translation.override("en"):
+        size = filesizeformat(size)
+    assert str(raised.value) == (
+        f"The workbook holds {size} once decompressed, more than the 9.8\xa0KB an import "
+        "may read (IMPORT_MAX_UNCOMPRESSED_BYTES): save its first sheet as CSV, or import it in parts."
+    )
+    with translation.override("fr"), pytest.raises(SourceError) as raised:
+        open_source(DATA / "contacts_fr.xlsx")
+    assert "une fois décompressé, plus que les 9,8\xa0Kio qu’une importation peut lire" in str(raised.value)
+
+
+def test_a_normal_workbook_is_within_the_default_limit(settings):
+    # A 100,000-row workbook of contacts with a long notes column measured 87 MB decompressed
+    # (5.6 MB on disk, compressed 16 times): the default leaves room for twice that.
+    assert settings.IMPORT_MAX_UNCOMPRESSED_BYTES >= 200 * 1024 * 1024
+    source = open_source(DATA / "contacts_fr.xlsx")
+    assert source.header[:2] == ["Référence externe", "Nom"]
+    assert len(list(source.rows())) == 2
+    source.close()
+
+
+def test_a_file_named_xlsx_that_is_not_a_zip_archive(write_file):
+    with translation.override("en"), pytest.raises(SourceError, match="The workbook cannot be opened"):
+        open_source(write_file("fake.xlsx", b"PK\x03\x04 not really"))
