@@ -45,6 +45,8 @@ if env_bool("CRM_BENCH", False):  # the benchmark commands (bench/, see README "
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # First: one log line per request and its id on every record (crm/request_log.py).
+    "crm.request_log.request_log",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Cache-Control: private on every signed-in page.
+    "crm.middleware.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the models' history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -209,9 +213,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
+# Logs on standard error: one line per request (crm.request), warnings and errors with
+# the request's id; `key=value` text, or one JSON object a line with DJANGO_LOG_FORMAT=json.
+# Django's loggers write request paths, which for the calendar feed hold its secret: the
+# filter puts the URL pattern's name in their place (crm/request_log.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "crm.request_log.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"()": "crm.request_log.PlainFormatter"},
+        "json": {"()": "crm.request_log.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_choice("DJANGO_LOG_FORMAT", "plain", ["plain", "json"]),
+            "filters": ["request_context"],
+        },
+    },
+    "loggers": {
+        # Django's default handlers (console when DEBUG, mail_admins) replaced by ours.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["request_context"]},
+        "django.security.csrf": {"filters": ["request_context"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "crm.request": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO")},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
