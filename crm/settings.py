@@ -212,6 +212,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Load balancers probe the health check over plain http (crm/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
 # Logs on standard error: one line per request (crm.request), warnings and errors with
 # the request's id; `key=value` text, or one JSON object a line with DJANGO_LOG_FORMAT=json.

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from crm import views
+from crm.health import healthz
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
+    path("healthz/", healthz, name="healthz"),  # for load balancers: no sign-in, no detail
     path("contacts/", include("contacts.urls")),
     path("", include("notes.urls")),
     path("calendar/", include("notes.calendar_urls")),

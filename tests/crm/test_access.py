@@ -12,6 +12,7 @@ PUBLIC = {
     "login",            # signing in
     "set_language",     # choosing the language of the login page
     "calendar:feed",    # the feed's secret is its key (iCalendar clients have no session)
+    "healthz",          # load balancers' health check: says "ok" or "unavailable", nothing more
 }
 
 
