@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import transaction
+from django.utils.cache import patch_cache_control
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -20,6 +22,25 @@ def atomic_writes(get_response):
                 # The view failed and Django turned the error into a page:
                 # undo whatever it wrote before failing.
                 transaction.set_rollback(True)
+        return response
+
+    return middleware
+
+
+def private_pages(get_response):
+    """Pages for a signed-in user say `Cache-Control: private`: no shared cache
+    (a company proxy, a CDN) may keep a page showing one user's notes and serve
+    it to another. A view that set its own Cache-Control (the admin's
+    never_cache) keeps it, with `private` added when it lacks it.
+
+    Only requests that bring a session cookie are looked at, so the calendar
+    feed that calendar apps fetch without one is left as it was.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response
 
     return middleware
