@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.filters import search_words
 from contacts.models import Contact, ContactPerson
+from crm.admin_access import deleted_objects_for
 
 
 class ContactPersonInlineFormSet(forms.BaseInlineFormSet):
@@ -52,6 +53,10 @@ class ContactAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_text()
+
+    def get_deleted_objects(self, objs, request):
+        # Its admin-only notes go too, but are not listed to who may not see them.
+        return deleted_objects_for(self, objs, request)
 
 
 @admin.register(ContactPerson)

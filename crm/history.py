@@ -3,6 +3,9 @@
 `history_entries(records)` turns historical rows (newest first, of one or
 several models) into entries a template can show: who, when, what kind of
 change, and for each changed field its label, the value before and after.
+
+Some versions may be hidden from the reader (a note's versions while it was
+admin-only): they are left out, and no shown entry uses them as its "before".
 """
 
 from collections import defaultdict
@@ -44,18 +47,26 @@ def _display(model_field, value, related: dict) -> str:
     return str(value)
 
 
-def history_entries(records: list, *, subject) -> list[Entry]:
+def history_entries(records: list, *, subject, hide=None, hidden_fields=frozenset()) -> list[Entry]:
     """Entries for records given newest first; `subject(record)` names the changed object.
 
+    `hide(record)` true leaves that version out: the next shown version of the
+    object is compared with the last shown one before it or, when every older
+    version loaded is hidden, lists its values with nothing before (as a
+    creation would), so no hidden value appears. `hidden_fields` are never shown.
     Costs one query per related model named in the records (users, note types...).
     """
     by_object = defaultdict(list)
     for record in records:
         by_object[(record.instance_type, record.id)].append(record)
-    previous = {}
+    previous, after_hidden = {}, set()
     for rows in by_object.values():
-        for newer, older in zip(rows, rows[1:]):
+        shown = [record for record in rows if not (hide and hide(record))]
+        for newer, older in zip(shown, shown[1:]):
             previous[id(newer)] = older
+        if shown and shown[-1] is not rows[-1]:
+            after_hidden.add(id(shown[-1]))  # every version loaded before it is hidden
+    records = [record for record in records if not (hide and hide(record))]
 
     related_ids = defaultdict(set)
     for record in records:
@@ -72,10 +83,17 @@ def history_entries(records: list, *, subject) -> list[Entry]:
     entries = []
     for record in records:
         older = previous.get(id(record))
+        first_shown = id(record) in after_hidden
         changes = []
         for model_field in _fields(record):
+            if model_field.name in hidden_fields:
+                continue
             after = _display(model_field, getattr(record, model_field.attname), related)
             before = _display(model_field, getattr(older, model_field.attname), related) if older else ""
+            if first_shown:
+                if after:
+                    changes.append((str(model_field.verbose_name).capitalize(), "", after))
+                continue
             if record.history_type == "~" and older is None:
                 continue  # its previous state is beyond what was loaded
             if (record.history_type == "+" and after) or (record.history_type == "~" and before != after):

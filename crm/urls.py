@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from crm import views
+from crm import admin_access, views
 from crm.health import healthz
 
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("", include("notes.urls")),
     path("calendar/", include("notes.calendar_urls")),
+    # Before the admin's own "view on site": that one redirects to any object of any model.
+    path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(admin_access.view_on_site)),
     path("admin/", admin.site.urls),
 ]
 if settings.PROSPECTION_ENABLED:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from crm.admin_access import deleted_objects_for
+from notes.history import admin_log_hidden_from
 from notes.models import CalendarFeed, Note, NoteType, ReminderLog
 
 
@@ -8,6 +10,10 @@ class NoteTypeAdmin(admin.ModelAdmin):
     list_display = ["label_fr", "label_en", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
+
+    def get_deleted_objects(self, objs, request):
+        # The notes that keep a type from being deleted are listed; admin-only ones only counted.
+        return deleted_objects_for(self, objs, request)
 
 
 @admin.register(Note)
@@ -42,6 +48,22 @@ class NoteAdmin(admin.ModelAdmin):
             display.remove("admin_only")
         return display
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The admin's log of this note, less what was done while it was admin-only
+        # for those who may not see that (as on the note's page).
+        response = super().history_view(request, object_id, extra_context)
+        context = getattr(response, "context_data", None)
+        if not context or "action_list" not in context:
+            return response
+        entries = context["action_list"].paginator.object_list
+        hidden = admin_log_hidden_from(request.user, context["object"], entries)
+        if hidden:
+            paginator = self.get_paginator(request, entries.exclude(pk__in=hidden), 100)
+            page = paginator.get_page(context["action_list"].number)
+            context.update(action_list=page, page_range=paginator.get_elided_page_range(page.number),
+                           pagination_required=paginator.count > 100)
+        return response
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -58,6 +80,13 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     fields = ["user", "created_at"]
     readonly_fields = ["user", "created_at"]
+    view_on_site = False  # the feed's address is its secret
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?token__startswith=a would let a staff user guess every secret letter by letter.
+        if lookup.split("__")[0] == "token":
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False

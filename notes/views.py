@@ -7,10 +7,10 @@ from django.views.decorators.http import require_POST
 
 from contacts.access import get_contact_for_user
 from crm.concurrency import StaleEdit
-from crm.history import history_entries
 from crm.views import safe_next
 from notes.access import get_note_for_user
 from notes.forms import NoteForm
+from notes.history import note_history
 from notes.links import with_links
 from notes.models import Note
 
@@ -47,9 +47,9 @@ def note_create(request, contact_pk):
 @permission_required("notes.view_note", raise_exception=True)
 def note_detail(request, pk):
     note = get_note_for_user(request, pk)
-    # The note's history is shown only here, behind the same visibility rule.
-    records = list(note.history.select_related("history_user")[:50])
-    entries = history_entries(records, subject=lambda record: str(_("Note")))
+    # The note's history is shown only here, behind the same visibility rule
+    # (and without its admin-only versions for those who may not see them).
+    entries = note_history(request.user, note)
     with_links([note])
     return render(request, "notes/note_detail.html", {"note": note, "contact": note.contact, "data": {"entries": entries}})
 
