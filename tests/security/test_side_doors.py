@@ -194,6 +194,7 @@ def test_protected_hidden_notes_are_counted_not_described(secret_note):
     page = client.get(reverse("admin:notes_notetype_delete", args=[secret_note.type_id]))
     assert page.status_code == 200 and SECRET not in page.text
     assert page.context["protected"]  # still refused: the notes keep their type
+    assert "Notes : 1 que vous ne pouvez pas voir" in page.text
     client.post(reverse("admin:notes_notetype_delete", args=[secret_note.type_id]), {"post": "yes"})
     assert NoteType.objects.filter(pk=secret_note.type_id).exists()
 
@@ -239,3 +240,13 @@ def test_calendar_feed_admin_cannot_be_filtered_by_secret(rep):
         assert response.status_code in (302, 400), lookup
         assert rep.username not in response.text
     assert rep.username in client.get(url).text
+
+
+def test_user_delete_confirmation_counts_hidden_notes_without_their_text(manager, secret_note, public_note):
+    client = staff("userclerk", "view_user", "delete_user", "view_note", groups=["Sales reps"])
+    url = reverse("admin:auth_user_delete", args=[manager.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and SECRET not in page.text
+    assert page.context["protected"]  # the manager still has notes assigned: refused
+    client.post(url, {"post": "yes"})
+    assert type(manager).objects.filter(pk=manager.pk).exists()
