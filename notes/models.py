@@ -221,7 +221,8 @@ class CalendarFeed(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One row per user and day a reminder digest was sent: running twice sends nothing new."""
+    """One row per user and day a reminder digest was claimed by a run, then sent (notes/reminders.py):
+    running twice sends nothing new; a claim left unsent by a run that died is taken again later."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -230,7 +231,8 @@ class ReminderLog(models.Model):
         related_name="+",
     )
     day = models.DateField(_("day"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder sent")
