@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from crm.models import Profile
 from crm.permissions import MANAGERS, SALES_REPS
+from notes.feed import fold, text
 from notes.models import CalendarFeed, NoteType
 from tests.factories import ContactFactory, NoteFactory, UserFactory, days_from_today
 
@@ -20,6 +21,11 @@ TORONTO = ZoneInfo("America/Toronto")
 def fetch(token: str):
     """The feed as a calendar app gets it: no session, no cookie."""
     return Client().get(reverse("calendar:feed", args=[token]))
+
+
+def uid(note) -> str:
+    """A note's UID carries the site's host (SITE_URL is http://127.0.0.1:8000 in tests)."""
+    return f"note-{note.pk}@127.0.0.1"
 
 
 def parse(response) -> Calendar:
@@ -133,10 +139,10 @@ def test_feed_holds_the_owner_notes_in_a_bounded_window(rep, manager, rep_feed):
     too_far = NoteFactory(assigned_to=rep, date=days_from_today(380))
     someone_elses = NoteFactory(assigned_to=manager, date=days_from_today(1))
     found = events(parse(fetch(rep_feed.token)))
-    assert set(found) == {f"note-{note.pk}@relance" for note in mine}
-    assert f"note-{too_old.pk}@relance" not in found
-    assert f"note-{too_far.pk}@relance" not in found
-    assert f"note-{someone_elses.pk}@relance" not in found
+    assert set(found) == {uid(note) for note in mine}
+    assert uid(too_old) not in found
+    assert uid(too_far) not in found
+    assert uid(someone_elses) not in found
 
 
 def test_event_text_is_escaped_and_read_back_intact(rep, rep_feed):
@@ -146,7 +152,7 @@ def test_event_text_is_escaped_and_read_back_intact(rep, rep_feed):
     response = fetch(rep_feed.token)
     raw = response.content.decode()
     assert "Dupont\\, Fils\\; et Cie\\nSuccursale Est" in raw.replace("\r\n ", "")
-    event = events(parse(response))[f"note-{note.pk}@relance"]
+    event = events(parse(response))[uid(note)]
     assert str(event["SUMMARY"]) == f"{note.type.label_fr} – Dupont, Fils; et Cie\nSuccursale Est"
     assert str(event["DESCRIPTION"]).startswith(description + "\n\n")
     assert str(event["URL"]) == "http://127.0.0.1:8000" + contact.get_absolute_url()
@@ -163,15 +169,15 @@ def test_long_lines_are_folded_between_characters(rep, rep_feed):
     assert all(len(line) <= 75 for line in lines)
     for line in lines:
         line.decode()  # each physical line is whole UTF-8
-    assert str(events(parse(response))[f"note-{note.pk}@relance"]["DESCRIPTION"]).startswith(description)
+    assert str(events(parse(response))[uid(note)]["DESCRIPTION"]).startswith(description)
 
 
 def test_done_notes_are_marked_in_the_summary(rep, rep_feed):
     done = NoteFactory(assigned_to=rep, is_done=True, date=days_from_today(-1))
     todo = NoteFactory(assigned_to=rep, date=days_from_today(1))
     found = events(parse(fetch(rep_feed.token)))
-    assert str(found[f"note-{done.pk}@relance"]["SUMMARY"]).startswith("✓ ")
-    assert not str(found[f"note-{todo.pk}@relance"]["SUMMARY"]).startswith("✓ ")
+    assert str(found[uid(done)]["SUMMARY"]).startswith("✓ ")
+    assert not str(found[uid(todo)]["SUMMARY"]).startswith("✓ ")
 
 
 def test_all_day_and_timed_notes(rep, rep_feed):
@@ -179,11 +185,11 @@ def test_all_day_and_timed_notes(rep, rep_feed):
     timed = NoteFactory(assigned_to=rep, date=datetime.date(2026, 11, 20), time=datetime.time(14, 30))
     calendar = parse(fetch(rep_feed.token))
     found = events(calendar)
-    event = found[f"note-{all_day.pk}@relance"]
+    event = found[uid(all_day)]
     assert event["DTSTART"].dt == datetime.date(2026, 11, 20)
     assert not isinstance(event["DTSTART"].dt, datetime.datetime)
     assert event["DTEND"].dt == datetime.date(2026, 11, 21)
-    event = found[f"note-{timed.pk}@relance"]
+    event = found[uid(timed)]
     assert event["DTSTART"].params["TZID"] == "America/Toronto"
     assert event["DTSTART"].dt == datetime.datetime(2026, 11, 20, 14, 30, tzinfo=TORONTO)
     assert event["DURATION"].dt == datetime.timedelta(hours=1)
@@ -200,9 +206,9 @@ def test_timed_notes_across_daylight_saving_changes(rep, rep_feed, day, before, 
     eve = NoteFactory(assigned_to=rep, date=day - datetime.timedelta(days=1), time=datetime.time(9, 0))
     morning = NoteFactory(assigned_to=rep, date=day, time=datetime.time(9, 0))
     found = events(parse(fetch_anyway(rep_feed, day)))
-    start = found[f"note-{eve.pk}@relance"]["DTSTART"].dt
+    start = found[uid(eve)]["DTSTART"].dt
     assert start.utcoffset() == datetime.timedelta(hours=before)
-    start = found[f"note-{morning.pk}@relance"]["DTSTART"].dt
+    start = found[uid(morning)]["DTSTART"].dt
     assert start.utcoffset() == datetime.timedelta(hours=after)
     assert start.astimezone(datetime.UTC).hour == 9 - after
 
@@ -219,34 +225,34 @@ def test_uids_are_stable_between_fetches(rep, rep_feed):
     note = NoteFactory(assigned_to=rep, date=days_from_today(2))
     first = events(parse(fetch(rep_feed.token)))
     second = events(parse(fetch(rep_feed.token)))
-    assert list(first) == list(second) == [f"note-{note.pk}@relance"]
-    assert first[f"note-{note.pk}@relance"]["DTSTAMP"].dt == second[f"note-{note.pk}@relance"]["DTSTAMP"].dt
+    assert list(first) == list(second) == [uid(note)]
+    assert first[uid(note)]["DTSTAMP"].dt == second[uid(note)]["DTSTAMP"].dt
 
 
 def test_rep_cannot_see_admin_only_note_in_feed(rep, manager, rep_feed):
     secret = NoteFactory(assigned_to=rep, admin_only=True, date=days_from_today(1), description="Confidentiel")
     public = NoteFactory(assigned_to=rep, date=days_from_today(1))
     response = fetch(rep_feed.token)
-    assert set(events(parse(response))) == {f"note-{public.pk}@relance"}
+    assert set(events(parse(response))) == {uid(public)}
     assert b"Confidentiel" not in response.content
 
     manager_secret = NoteFactory(assigned_to=manager, admin_only=True, date=days_from_today(1))
     manager_feed = CalendarFeed.rotate(manager)
-    assert f"note-{manager_secret.pk}@relance" in events(parse(fetch(manager_feed.token)))
+    assert uid(manager_secret) in events(parse(fetch(manager_feed.token)))
 
     # The owner's permissions are read on every request, not when the address was made.
     rep.groups.add(Group.objects.get(name=MANAGERS))
-    assert f"note-{secret.pk}@relance" in events(parse(fetch(rep_feed.token)))
+    assert uid(secret) in events(parse(fetch(rep_feed.token)))
     manager.groups.set([Group.objects.get(name=SALES_REPS)])
-    assert f"note-{manager_secret.pk}@relance" not in events(parse(fetch(manager_feed.token)))
+    assert uid(manager_secret) not in events(parse(fetch(manager_feed.token)))
 
 
 def test_feed_speaks_the_owner_language(rep, rep_feed):
     note = NoteFactory(assigned_to=rep, date=days_from_today(1), type=NoteType.objects.get(label_en="Phone call"))
-    assert str(events(parse(fetch(rep_feed.token)))[f"note-{note.pk}@relance"]["SUMMARY"]).startswith("Appel téléphonique")
+    assert str(events(parse(fetch(rep_feed.token)))[uid(note)]["SUMMARY"]).startswith("Appel téléphonique")
     Profile.objects.create(user=rep, language="en")
     calendar = parse(fetch(rep_feed.token))
-    assert str(events(calendar)[f"note-{note.pk}@relance"]["SUMMARY"]).startswith("Phone call")
+    assert str(events(calendar)[uid(note)]["SUMMARY"]).startswith("Phone call")
     assert str(calendar["X-WR-CALNAME"]) == "Relance – Luc Gagnon"
 
 
@@ -272,3 +278,134 @@ def test_a_second_user_gets_their_own_feed(rep, rep_feed):
     assert other_feed.token != rep_feed.token
     assert len(events(parse(fetch(rep_feed.token)))) == 0
     assert len(events(parse(fetch(other_feed.token)))) == 1
+
+
+# What a note may hold that a calendar must not get -------------------------------------
+
+# Control characters a text field accepts (typed, pasted, imported) that RFC 5545 forbids in
+# a content line, and the Unicode line and paragraph separators some parsers split lines on.
+# (NUL too, below: PostgreSQL does not store it in a text column.)
+FORBIDDEN = ["\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f",
+             "\u2028", "\u2029"]
+
+
+def test_text_values_keep_tabs_and_lose_every_other_control_character():
+    breaks = "\n\r\x0b\x0c\x85\u2028\u2029"
+    controls = [chr(code) for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if chr(code) not in breaks + "\t"]
+    assert text("a" + "".join(controls) + "b") == "ab"
+    # VT, FF, NEL, U+2028 and U+2029 are line breaks, as LF and CR: escaped newlines.
+    assert text("a\x0bb\x0cc\x85d\u2028e\u2029f\tg") == "a\\nb\\nc\\nd\\ne\\nf\tg"
+    assert fold("DESCRIPTION:" + text("".join(controls) + "\t")) == b"DESCRIPTION:\t\r\n"
+
+
+def test_control_characters_typed_in_notes_never_reach_the_feed(rep, rep_feed):
+    rep.first_name = "Luc\x1b"
+    rep.save()
+    contact = ContactFactory(name="Café\x1fDupont\x7f")
+    kind = NoteType.objects.create(label_fr="Visite\x1b", label_en="Visit\x1b")
+    description = "avant" + "".join(FORBIDDEN) + "après\tla tabulation\u2028ligne suivante"
+    note = NoteFactory(assigned_to=rep, contact=contact, type=kind, date=days_from_today(1), description=description)
+    response = fetch(rep_feed.token)
+    raw = response.content.decode()
+    for char in FORBIDDEN:
+        assert char not in raw, repr(char)
+    calendar = parse(response)
+    event = events(calendar)[uid(note)]
+    # The line breaks (VT, FF, NEL, U+2028, U+2029) become newlines, the other characters go.
+    assert str(event["DESCRIPTION"]).startswith("avant" + "\n" * 5 + "après\tla tabulation\nligne suivante\n\n")
+    assert str(event["SUMMARY"]) == "Visite – CaféDupont"
+    assert [str(category) for category in event["CATEGORIES"].cats] == ["Visite"]
+    assert str(calendar["X-WR-CALNAME"]) == "Relance – Luc Gagnon"
+    everything = "".join(str(value) for component in calendar.walk() for value in component.values())
+    for char in FORBIDDEN:
+        assert char not in everything, repr(char)
+
+
+def test_feed_tells_calendar_apps_to_read_it_again_every_hour(rep_feed):
+    response = fetch(rep_feed.token)
+    lines = response.content.decode().split("\r\n")
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
+    assert "X-PUBLISHED-TTL:PT1H" in lines
+    calendar = parse(response)
+    assert calendar["REFRESH-INTERVAL"].dt == datetime.timedelta(hours=1)
+
+
+def test_uids_carry_the_site_host(rep, rep_feed, settings):
+    settings.SITE_URL = "https://crm.example.com"
+    note = NoteFactory(assigned_to=rep, date=days_from_today(1))
+    assert list(events(parse(fetch(rep_feed.token)))) == [f"note-{note.pk}@crm.example.com"]
+
+
+# Polls of an unchanged feed ----------------------------------------------------------------
+
+def fetch_if(token: str, **headers):
+    return Client().get(reverse("calendar:feed", args=[token]), headers=headers)
+
+
+def test_an_unchanged_feed_answers_304_to_its_etag_and_its_date(rep, rep_feed, django_assert_num_queries):
+    NoteFactory(assigned_to=rep, date=days_from_today(1))
+    first = fetch(rep_feed.token)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and etag.endswith('"')
+    with django_assert_num_queries(3):  # the secret, the owner's permissions, one aggregate
+        response = fetch_if(rep_feed.token, if_none_match=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == "private, no-cache"
+    assert fetch_if(rep_feed.token, if_modified_since=last_modified).status_code == 304
+    assert fetch_if(rep_feed.token, if_none_match=f'"other", {etag}').status_code == 304
+    changed = fetch_if(rep_feed.token, if_none_match='"something else"')
+    assert changed.status_code == 200 and changed["ETag"] == etag
+    assert fetch(rep_feed.token).content == first.content
+
+
+def changes_etag(token: str, etag: str) -> bool:
+    response = fetch_if(token, if_none_match=etag)
+    if response.status_code == 304:
+        return False
+    assert response.status_code == 200 and response["ETag"] != etag
+    return True
+
+
+def test_every_change_the_owner_can_see_changes_the_etag(rep, rep_feed):
+    note = NoteFactory(assigned_to=rep, date=days_from_today(1), description="Premier")
+    other = NoteFactory(assigned_to=rep, date=days_from_today(2))
+    steps = [
+        lambda: (setattr(note, "description", "Deuxième"), note.save()),
+        lambda: NoteFactory(assigned_to=rep, date=days_from_today(3)),
+        lambda: other.delete(),
+        lambda: (setattr(note.contact, "name", "Nouveau nom"), note.contact.save()),
+        lambda: Profile.objects.create(user=rep, language="en"),
+        lambda: (setattr(rep, "first_name", "Lucien"), rep.save()),
+    ]
+    etag = fetch(rep_feed.token)["ETag"]
+    for number, step in enumerate(steps):
+        step()
+        assert changes_etag(rep_feed.token, etag), number
+        etag = fetch(rep_feed.token)["ETag"]
+
+
+def test_changes_to_admin_only_notes_the_owner_cannot_see_leave_the_etag_alone(rep, rep_feed, manager):
+    # Otherwise a 200 instead of a 304 would tell the owner that something hidden changed.
+    hidden = NoteFactory(assigned_to=rep, admin_only=True, date=days_from_today(1), description="Confidentiel")
+    NoteFactory(assigned_to=rep, date=days_from_today(1))
+    response = fetch(rep_feed.token)
+    etag, last_modified = response["ETag"], response["Last-Modified"]
+    hidden.description = "Toujours confidentiel"
+    hidden.save()
+    NoteFactory(assigned_to=rep, admin_only=True, date=days_from_today(2), contact=hidden.contact)
+    NoteFactory(assigned_to=manager, date=days_from_today(2))
+    hidden.delete()
+    assert fetch_if(rep_feed.token, if_none_match=etag).status_code == 304
+    assert fetch_if(rep_feed.token, if_modified_since=last_modified).status_code == 304
+    assert fetch(rep_feed.token)["ETag"] == etag
+
+
+def test_feed_costs_four_queries_when_a_poll_finds_it_changed(rep, rep_feed, django_assert_num_queries):
+    NoteFactory(assigned_to=rep, date=days_from_today(1))
+    etag = fetch(rep_feed.token)["ETag"]
+    NoteFactory(assigned_to=rep, date=days_from_today(2))
+    with django_assert_num_queries(4):  # the aggregate said changed: then the notes
+        response = fetch_if(rep_feed.token, if_none_match=etag)
+    assert len(events(parse(response))) == 2
