@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # No database connection to be had: 503 "busy, try again" before anything queries.
+    "crm.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,6 +96,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A server that does not answer costs a request 3 s, then a 503 (crm/unavailable.py),
+    # not a worker hung for the kernel's TCP timeout. ?connect_timeout= in DATABASE_URL wins.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 else:
     # WAL lets readers go on while one request writes; the timeout makes
     # concurrent writers wait instead of failing with "database is locked".
