@@ -1,5 +1,6 @@
 """Relance settings, read from the environment (see the README's table)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "crm.signin.SignInGuardConfig",  # django-axes, the sign-in guard (AXES_* below)
     "crm",
     "contacts",
     "notes",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "crm.middleware.atomic_writes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the locked-out page (AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -122,8 +126,12 @@ if env_str("REDIS_URL"):
 # must not sign everyone out, and every app server reads the same sessions.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Django's model backend, reading a user's permissions in one query (every page checks them).
-AUTHENTICATION_BACKENDS = ["crm.auth_backends.OneQueryModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses, without checking the password, a user name + address that is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    # Django's model backend, reading a user's permissions in one query (every page checks them).
+    "crm.auth_backends.OneQueryModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -131,6 +139,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in guard (django-axes, rules in crm/signin.py). Five failed sign-ins for one user
+# name from one address lock that pair for 15 minutes, through every door that checks a
+# password: the sign-in page, the admin login (both through authenticate()) and the
+# password page (wrong current passwords, crm/forms.py). Failures are rows in the database
+# (AccessAttempt), so every process and every server counts together, with or without
+# Redis; administrators see and delete them in the admin ("Sign-in locks"), or run
+# `manage.py axes_reset_username <name>`.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Name and address together: an office's typos behind one address lock only the names
+# that made them, and a guesser's address does not lock out the account elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a success clears its own name + address, nothing else
+# Tries during a lock are refused without a password check and do not prolong it:
+# the lock ends 15 minutes after the fifth failure, as the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# ｖictim, 𝐯ictim, VICTIM and " victim " are all counted as victim.
+AXES_USERNAME_CALLABLE = "crm.signin.username_key"
+# REMOTE_ADDR, never X-Forwarded-For: the client writes that header, and a forged one
+# would give every guess a fresh address (see crm.signin.client_address).
+AXES_CLIENT_IP_CALLABLE = "crm.signin.client_address"
+# The sign-in page (or the admin's, or the password page) again, with the lock's message, 429.
+AXES_LOCKOUT_CALLABLE = "crm.signin.lockout_response"
+# Successful sign-ins are not recorded (AccessLog would keep every address for ever).
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in the attempt rows the admin shows and in the log lines.
+AXES_SENSITIVE_PARAMETERS = [
+    "username", "ip_address", "password", "old_password", "new_password1", "new_password2",
+    "csrfmiddlewaretoken",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

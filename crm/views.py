@@ -11,8 +11,8 @@ from django.utils.translation import activate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import slots, throttle
-from crm.forms import ProfileForm
+from crm import slots
+from crm.forms import PasswordChangeForm, ProfileForm, SignInForm
 from crm.models import Profile
 
 
@@ -65,31 +65,28 @@ def set_language(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, throttled; then the user's own language comes back with them."""
+    """Django's login behind the sign-in guard (django-axes, see crm/signin.py);
+    then the user's own language comes back with them."""
 
+    form_class = SignInForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if throttle.is_locked(username, throttle.client_address(request)):
-            form = self.get_form()
-            form.add_error(None, _(
-                "Too many failed sign-in attempts. For your security, wait %(minutes)d minutes and try again."
-            ) % {"minutes": throttle.LOCK_SECONDS // 60})
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        throttle.record_failure(self.request.POST.get("username", ""), throttle.client_address(self.request))
-        return super().form_invalid(form)
-
     def form_valid(self, form):
-        throttle.clear(form.get_user().get_username(), throttle.client_address(self.request))
         response = super().form_valid(form)
         language = Profile.for_user(form.get_user()).language
         if language:
             set_language_cookie(response, language)
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; a wrong current password counts towards the sign-in lock."""
+
+    form_class = PasswordChangeForm
+    template_name = "registration/password_change.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 def profile(request):

@@ -81,10 +81,19 @@ class Server:
     log_dir: Path
     _log_dir_handle: tempfile.TemporaryDirectory = field(repr=False)
 
-    def access_log(self) -> list[str]:
-        """One line per answered request: 'pid "GET /path HTTP/1.1" status'."""
+    def access_log(self, *, at_least: int = 0, timeout: float = 5.0) -> list[str]:
+        """One line per answered request: '<pid> "GET /path HTTP/1.1" status'.
+
+        A worker writes its line just after sending the answer: pass `at_least` to wait
+        (up to `timeout` seconds) for the lines of the requests already answered.
+        """
         path = self.log_dir / "access.log"
-        return path.read_text().splitlines() if path.exists() else []
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = path.read_text().splitlines() if path.exists() else []
+            if len(lines) >= at_least or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
 
     def error_log(self) -> str:
         path = self.log_dir / "error.log"
