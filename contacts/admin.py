@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.filters import search_words
 from contacts.models import Contact, ContactPerson
 from crm.admin_access import deleted_objects_for
+from crm.admin_versions import VersionedAdmin, VersionedInline
 
 
 class ContactPersonInlineFormSet(forms.BaseInlineFormSet):
@@ -18,14 +19,14 @@ class ContactPersonInlineFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(_("Only one person can be the primary contact."))
 
 
-class ContactPersonInline(admin.TabularInline):
+class ContactPersonInline(VersionedInline, admin.TabularInline):
     model = ContactPerson
     formset = ContactPersonInlineFormSet
     extra = 0
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "status", "email", "phone", "city", "account_manager", "updated_at"]
     list_filter = ["status", "kind", "language", "account_manager", "created_at"]
     # Searched through the folded search_text (see get_search_results), so
@@ -60,7 +61,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["full_name", "contact", "role", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "contact__status", "contact__kind"]
     search_fields = ["first_name", "last_name", "email", "phone", "role", "contact__name"]

@@ -80,7 +80,7 @@ class ContactForm(VersionedForm):
         return list(others.only("pk", "name", "email", "city").order_by("name", "pk")[:5])
 
 
-class ContactPersonForm(forms.ModelForm):
+class ContactPersonForm(VersionedForm):
     class Meta:
         model = ContactPerson
         fields = ["first_name", "last_name", "role", "email", "phone", "is_primary"]
@@ -89,6 +89,7 @@ class ContactPersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the version
         self.helper.layout = Layout(
             Row(Column("first_name", css_class="col-md-6"), Column("last_name", css_class="col-md-6")),
             Row(Column("role", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
@@ -97,8 +98,9 @@ class ContactPersonForm(forms.ModelForm):
         )
 
 
-class AccountManagerForm(forms.ModelForm):
-    """The "Prospection" tab's prospect info ("Gestionnaire de compte")."""
+class AccountManagerForm(VersionedForm):
+    """The "Prospection" tab's prospect info ("Gestionnaire de compte"): a change of the contact,
+    refused like any other when the contact changed since the tab was opened."""
 
     class Meta:
         model = Contact

@@ -142,8 +142,8 @@ class Contact(Versioned):
         super().save(*args, **kwargs)
 
 
-class ContactPerson(models.Model):
-    """A person at a contact ("personne contact")."""
+class ContactPerson(Versioned):
+    """A person at a contact ("personne contact"); versioned like the contact (crm.concurrency)."""
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="people"
@@ -155,7 +155,7 @@ class ContactPerson(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("contact person")

@@ -1,6 +1,7 @@
 """Writes that touch a contact and its people together (each one atomic)."""
 
 from django.db import transaction
+from django.db.models import F
 
 from contacts.models import Contact, ContactPerson
 
@@ -9,12 +10,15 @@ from contacts.models import Contact, ContactPerson
 def save_person(*, person: ContactPerson) -> ContactPerson:
     """Save a person; a new primary person takes the flag from the previous one.
 
-    Saving a person rebuilds the contact's search_text (see ContactPerson.save).
+    Saving a person rebuilds the contact's search_text (see ContactPerson.save). Raises
+    StaleEdit (and changes nothing) if someone saved this person since it was read.
     """
     if person.is_primary:
+        # The previous primary person changes too: a form opened on them before is refused
+        # (it would otherwise take the flag back).
         ContactPerson.objects.filter(contact_id=person.contact_id, is_primary=True).exclude(
             pk=person.pk
-        ).update(is_primary=False)
+        ).update(is_primary=False, version=F("version") + 1)
     person.save()
     return person
 

@@ -184,9 +184,13 @@ def person_update(request, pk, person_pk):
     form = ContactPersonForm(request.POST or None, instance=person, prefix=person_prefix(person))
     if request.method == "POST":
         if form.is_valid():
-            services.save_person(person=form.save(commit=False))
-            messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
-            return redirect(person)
+            try:
+                services.save_person(person=form.save(commit=False))
+            except StaleEdit:  # someone saved in between: the form now explains it
+                form.explain_stale()
+            else:
+                messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
+                return redirect(person)
         return render_contact_file(request, contact, person_form=form)
     return person_form_response(request, contact, form, person)
 

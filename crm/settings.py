@@ -178,6 +178,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates nobody reads two ways (2026-12-01, 1 Dec 2026); French keeps Django's.
+FORMAT_MODULE_PATH = ["crm.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from crm.admin_access import deleted_objects_for
+from crm.admin_versions import VersionedAdmin
 from notes.history import admin_log_hidden_from
 from notes.models import CalendarFeed, Note, NoteType, ReminderLog
 
@@ -17,7 +18,7 @@ class NoteTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "contact", "date", "type", "assigned_to", "is_done", "is_pinned", "admin_only"]
     list_filter = ["is_done", "is_pinned", "type", "date"]
     search_fields = ["description", "contact__name"]

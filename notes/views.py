@@ -17,12 +17,12 @@ from notes.models import Note
 
 @transaction.atomic
 def toggle(note: Note, change, *, fields: list[str]) -> Note:
-    """A one-click change under a row lock (two quick clicks cannot interleave);
-    it bumps the version, so an edit form opened before it is refused."""
+    """A one-click change under a row lock (two quick clicks cannot interleave, so neither
+    is refused); the save bumps the version (Versioned), so an edit form opened before
+    it is refused."""
     note = Note.objects.select_for_update().get(pk=note.pk)
     change(note)
-    note.version += 1
-    note.save(update_fields=[*fields, "version", "updated_at"])
+    note.save(update_fields=[*fields, "updated_at"])
     return note
 
 

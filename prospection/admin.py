@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from crm.admin_versions import VersionedAdmin
 from prospection.models import Category, Opportunity, Product, Stage
 
 
@@ -28,7 +29,7 @@ class CategoryAdmin(ListEntryAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = [
         "subject", "contact", "product", "stage", "representative",
         "value", "purchase_costs", "success_percent", "total", "expected_close_date",

@@ -119,8 +119,17 @@ def save_prospect_info(request, contact_pk):
     contact = get_contact_for_user(request, contact_pk)
     form = ProspectInfoForm(request.POST, instance=contact)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("Prospect info saved."))
+        try:
+            form.save()
+        except StaleEdit:  # someone saved the contact in between: the form now explains it
+            pass
+        else:
+            messages.success(request, _("Prospect info saved."))
+            return redirect(contact_tab_url(contact))
+    if form.non_field_errors():  # the contact changed since the tab was opened
+        messages.error(request, " ".join([*form.non_field_errors(), *(
+            _("What the other person saved: %(field)s = “%(value)s”") % {"field": label, "value": value or "—"}
+            for label, value in form.conflict)]))
     else:
         messages.error(request, _("Prospect info not saved: choose an active user as account manager."))
     return redirect(contact_tab_url(contact))

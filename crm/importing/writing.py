@@ -225,9 +225,28 @@ def update_changed(model, changes) -> None:
         update(model, group, sorted(fields))
 
 
+def bumps_version(model, fields) -> bool:
+    """Whether an UPDATE of these fields counts as a change of the rows (crm.concurrency): of a versioned
+    model, when it writes a field a form edits (not only search_text or updated_at), or the version."""
+    if not is_versioned(model):
+        return False
+    return any(name == "version" or model._meta.get_field(name).editable for name in fields)
+
+
 def _update(model, objects: list, fields) -> None:
+    # The version is bumped in SQL (version = version + 1), never written from memory: the value read
+    # before the import may be old already, and a form opened since must still be refused.
+    bump = bumps_version(model, fields)
+    fields = [name for name in fields if name != "version"] if bump else list(fields)
     if connection.vendor not in {"sqlite", "postgresql"}:
+        if bump:
+            for obj in objects:
+                obj.version = models.F("version") + 1
+            fields.append("version")
         model.objects.bulk_update(objects, fields)
+        for obj in objects:
+            if bump:
+                del obj.version  # read again when asked for, not an F() left behind
         return
     meta = model._meta
     targets = [meta.get_field(name) for name in fields]
@@ -241,7 +260,11 @@ def _update(model, objects: list, fields) -> None:
             row.append(value if isinstance(field, _PLAIN) else field.get_db_prep_save(value, connection))
         rows.append(row)
     names = ["pk"] + [f"v{index}" for index in range(len(targets))]
-    assignments = ", ".join(f"{quote(field.column)} = v.{name}" for field, name in zip(targets, names[1:]))
+    assignments = [f"{quote(field.column)} = v.{name}" for field, name in zip(targets, names[1:])]
+    if bump:
+        version = quote(meta.get_field("version").column)
+        assignments.append(f"{version} = {table}.{version} + 1")
+    assignments = ", ".join(assignments)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             types = [meta.pk.db_type(connection)] + [field.db_type(connection).split("(")[0] for field in targets]

@@ -30,7 +30,8 @@ def new_person(**overrides) -> dict:
 
 def edited(person, **overrides) -> dict:
     data = {"first_name": person.first_name, "last_name": person.last_name, "role": person.role,
-            "email": person.email, "phone": person.phone, "is_primary": "on" if person.is_primary else ""}
+            "email": person.email, "phone": person.phone, "is_primary": "on" if person.is_primary else "",
+            "version": person.version}  # the version the form was opened with, as the browser sends it
     data = {key: value for key, value in {**data, **overrides}.items() if value != ""}
     return {f"person-{person.pk}-{key}": value for key, value in data.items()}
 

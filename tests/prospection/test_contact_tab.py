@@ -45,7 +45,7 @@ def test_account_manager_drop_down_lists_active_users_only(rep_client, contact, 
 @pytest.mark.django_db
 def test_save_prospect_info_sets_the_account_manager_and_returns_to_the_tab(rep_client, contact, rep):
     url = reverse("prospection:prospect_info", args=[contact.pk])
-    response = rep_client.post(url, {"account_manager": rep.pk}, follow=True)
+    response = rep_client.post(url, {"account_manager": rep.pk, "version": contact.version}, follow=True)
     contact.refresh_from_db()
     assert contact.account_manager == rep
     assert response.redirect_chain[-1][0].endswith("?tab=prospection#contact-tabs")
@@ -56,7 +56,8 @@ def test_save_prospect_info_sets_the_account_manager_and_returns_to_the_tab(rep_
 def test_save_prospect_info_can_clear_the_manager(rep_client, contact, rep):
     contact.account_manager = rep
     contact.save()
-    rep_client.post(reverse("prospection:prospect_info", args=[contact.pk]), {"account_manager": ""})
+    rep_client.post(reverse("prospection:prospect_info", args=[contact.pk]),
+                    {"account_manager": "", "version": contact.version})
     contact.refresh_from_db()
     assert contact.account_manager is None
 

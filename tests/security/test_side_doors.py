@@ -250,3 +250,13 @@ def test_user_delete_confirmation_counts_hidden_notes_without_their_text(manager
     assert page.context["protected"]  # the manager still has notes assigned: refused
     client.post(url, {"post": "yes"})
     assert type(manager).objects.filter(pk=manager.pk).exists()
+
+
+@pytest.mark.parametrize("content_type_id, object_id", [
+    ("99999999999999999999999", "1"), ("-1", "1"), ("abc", "1"), ("notes", "x/y"),
+    (None, "99999999999999999999999"), (None, "-1"), (None, "1.5"), (None, "%00"),
+])
+def test_view_on_site_answers_404_to_odd_ids(public_note, content_type_id, object_id):
+    client = staff("staffrep", "view_note", groups=["Sales reps"])
+    content_type_id = content_type_id or str(ContentType.objects.get_for_model(Note).pk)
+    assert client.get(f"/admin/r/{content_type_id}/{object_id}/").status_code == 404
