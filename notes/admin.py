@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from crm.admin_access import deleted_objects_for
 from crm.admin_versions import VersionedAdmin
-from notes.history import admin_log_hidden_from
+from notes.history import admin_log_for
 from notes.models import CalendarFeed, Note, NoteType, ReminderLog
 
 
@@ -57,12 +57,16 @@ class NoteAdmin(VersionedAdmin, admin.ModelAdmin):
         if not context or "action_list" not in context:
             return response
         entries = context["action_list"].paginator.object_list
-        hidden = admin_log_hidden_from(request.user, context["object"], entries)
+        hidden, rewritten = admin_log_for(request.user, context["object"], entries)
         if hidden:
             paginator = self.get_paginator(request, entries.exclude(pk__in=hidden), 100)
             page = paginator.get_page(context["action_list"].number)
             context.update(action_list=page, page_range=paginator.get_elided_page_range(page.number),
                            pagination_required=paginator.count > 100)
+        page = context["action_list"]
+        page.object_list = list(page.object_list)
+        for entry in page.object_list:
+            entry.change_message = rewritten.get(entry.pk, entry.change_message)
         return response
 
     def save_model(self, request, obj, form, change):

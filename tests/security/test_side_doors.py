@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.formats import localize_input
 
 from contacts.models import Contact
 from notes.models import CalendarFeed, Note, NoteType
@@ -142,7 +143,7 @@ def test_history_diffs_against_the_last_version_a_rep_could_see(contact, rep, ma
 def test_admin_history_of_a_note_hides_changes_made_while_admin_only(contact, rep, secret_note):
     boss = client_for(UserFactory(username="boss", is_staff=True, is_superuser=True))
     url = reverse("admin:notes_note_change", args=[secret_note.pk])
-    base = {"contact": contact.pk, "assigned_to": rep.pk, "date": secret_note.date.isoformat(),
+    base = {"contact": contact.pk, "assigned_to": rep.pk, "date": localize_input(secret_note.date), "initial-date": localize_input(secret_note.date),
             "type": secret_note.type_id, "version": secret_note.version}
     assert boss.post(url, {**base, "admin_only": "on", "description": SECRET + " révisée"}).status_code == 302
     secret_note.refresh_from_db()
@@ -153,7 +154,28 @@ def test_admin_history_of_a_note_hides_changes_made_while_admin_only(contact, re
     history = reverse("admin:notes_note_history", args=[secret_note.pk])
     assert len(boss.get(history).context["action_list"]) == 2
     staff_rep = staff("staffrep", "view_note", groups=["Sales reps"])
-    assert len(staff_rep.get(history).context["action_list"]) == 1
+    page = staff_rep.get(history)
+    assert len(page.context["action_list"]) == 1
+    # The change that shared it says what changed, less the admin-only box.
+    assert "Modification de Description." in page.text and "admin seulement" not in page.text.lower()
+    assert "admin seulement" in boss.get(history).text.lower()
+
+
+def test_admin_history_hides_a_change_of_the_admin_only_box_alone(contact, rep, public_note):
+    boss = client_for(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    url = reverse("admin:notes_note_change", args=[public_note.pk])
+    base = {"contact": contact.pk, "assigned_to": rep.pk, "date": localize_input(public_note.date), "initial-date": localize_input(public_note.date),
+            "type": public_note.type_id, "description": public_note.description}
+    boss.post(url, {**base, "version": public_note.version, "admin_only": "on"})
+    public_note.refresh_from_db()
+    boss.post(url, {**base, "version": public_note.version})
+    public_note.refresh_from_db()
+    assert not public_note.admin_only
+
+    history = reverse("admin:notes_note_history", args=[public_note.pk])
+    assert len(boss.get(history).context["action_list"]) == 2
+    staff_rep = staff("staffrep", "view_note", groups=["Sales reps"])
+    assert len(staff_rep.get(history).context["action_list"]) == 0
 
 
 # 3. The admin's delete confirmation
