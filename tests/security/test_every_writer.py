@@ -4,11 +4,14 @@ Each writer, as the second of two editors, is refused and leaves the first chang
 the database; each writer bumps the version, so that a form opened before it is refused.
 """
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection, connections
+from django.db.models import F
 from django.urls import reverse
 
 from contacts.models import Contact, ContactPerson
@@ -344,3 +347,95 @@ def test_an_account_manager_save_refuses_a_contact_form_opened_before(rep, rep_c
     assert CONFLICT in response.content.decode()
     contact.refresh_from_db()
     assert (contact.account_manager, contact.city) == (rep, "Montréal")
+
+
+# A save that loses the race after its form's check ---------------------------------------
+
+def opened(form_class, instance, **kwargs) -> dict:
+    """What an unbound form shows, as its browser would post it back."""
+    form = form_class(instance=instance, **kwargs)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None and value is not False:
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_a_contact_form_that_loses_the_race_after_its_check_is_refused_and_explained():
+    from contacts.forms import ContactForm
+
+    contact = ContactFactory(name="Avant", phone="1")
+    form = ContactForm({**opened(ContactForm, contact), "name": "Mien"}, instance=Contact.objects.get(pk=contact.pk))
+    assert form.is_valid()
+    Contact.objects.filter(pk=contact.pk).update(phone="2", version=F("version") + 1)  # someone saves now
+    with pytest.raises(StaleEdit):
+        form.save()
+    assert CONFLICT in " ".join(form.non_field_errors()) and [value for _label, value in form.conflict] == ["Avant", "2"]
+    assert Contact.objects.values_list("name", "phone").get(pk=contact.pk) == ("Avant", "2")
+
+
+def test_a_note_form_that_loses_the_race_is_refused_and_explained(rep):
+    from notes.forms import NoteForm
+
+    note = NoteFactory(assigned_to=rep, description="Avant")
+    form = NoteForm({**opened(NoteForm, note, user=rep), "description": "Mien"}, instance=Note.objects.get(pk=note.pk),
+                    user=rep)
+    assert form.is_valid()
+    Note.objects.filter(pk=note.pk).update(description="Le leur", version=F("version") + 1)
+    with pytest.raises(StaleEdit):
+        form.save()
+    assert "Le leur" in [value for _label, value in form.conflict]
+    assert Note.objects.get(pk=note.pk).description == "Le leur"
+    assert Note.history.filter(id=note.pk).count() == 1  # no history row for the refused save
+
+
+def test_a_person_form_that_loses_the_race_is_refused_and_explained():
+    from contacts import services
+    from contacts.forms import ContactPersonForm
+
+    person = ContactPersonFactory(last_name="Côté", phone="1")
+    form = ContactPersonForm({**opened(ContactPersonForm, person), "last_name": "Pelletier"},
+                             instance=ContactPerson.objects.get(pk=person.pk))
+    assert form.is_valid()
+    ContactPerson.objects.filter(pk=person.pk).update(phone="2", version=F("version") + 1)
+    with pytest.raises(StaleEdit):
+        services.save_person(person=form.save(commit=False))
+    form.explain_stale()
+    assert [value for _label, value in form.conflict] == ["Côté", "2"]  # where theirs differs from mine
+    assert ContactPerson.objects.values_list("last_name", "phone").get(pk=person.pk) == ("Côté", "2")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a second connection that commits (PostgreSQL)")
+def test_an_admin_save_that_loses_the_race_after_its_check_is_refused_and_explained(migrated_data_restored):
+    from django.db.models.signals import pre_save
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = client_for(admin)
+    contact = ContactFactory(name="Avant", phone="1")
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    data = admin_form_data(client.get(url))
+
+    def someone_saves_now(sender, instance, **kwargs):
+        # Between the form's check and its UPDATE, another connection saves and commits.
+        pre_save.disconnect(someone_saves_now, sender=Contact)
+
+        def other():
+            try:
+                Contact.objects.filter(pk=contact.pk).update(phone="2", version=F("version") + 1)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+
+    pre_save.connect(someone_saves_now, sender=Contact)
+    try:
+        response = client.post(url, {**data, "name": "Mien"})
+    finally:
+        pre_save.disconnect(someone_saves_now, sender=Contact)
+    assert response.status_code == 200
+    assert CONFLICT in response.content.decode()
+    assert Contact.objects.values_list("name", "phone", "version").get(pk=contact.pk) == ("Avant", "2", 1)
