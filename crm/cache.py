@@ -10,10 +10,12 @@ as for a missing key (what Django's contract promises and callers handle).
 The callers then compute from the database, as after any expiry.
 
 So that a stalled Redis costs one short timeout (TIMEOUTS) every few seconds
-rather than one per call, a failure makes this process leave Redis alone for
-RETRY_AFTER_SECONDS (a small circuit breaker), and the warning it logs is
-repeated at most every WARN_EVERY_SECONDS. The state is per process and per
-LOCATION: Django builds one cache object per thread, they share it.
+rather than one per call, a connection failure or timeout makes this process
+leave Redis alone for RETRY_AFTER_SECONDS (a small circuit breaker). Redis
+answering with an error (a read-only replica after a failover, out of memory)
+costs no wait: that call is a miss, the next one tries again. Either way the
+warning is logged at most every WARN_EVERY_SECONDS. The state is per process
+and per LOCATION: Django builds one cache object per thread, they share it.
 
 Nothing held only in the cache may be lost without harm: sessions stay in the
 database (crm/settings.py), figures are versioned by a database token.
@@ -35,7 +37,10 @@ logger = logging.getLogger(__name__)
 TIMEOUTS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 RETRY_AFTER_SECONDS = 5.0
 WARN_EVERY_SECONDS = 30.0
-ERRORS = (redis.exceptions.RedisError, OSError)  # OSError: a socket error redis-py did not wrap
+# Redis gone or not answering in time: leave it alone for a while. OSError: a socket
+# error redis-py did not wrap.
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+ERRORS = (redis.exceptions.RedisError, OSError)
 
 _MISS = object()
 
@@ -55,17 +60,23 @@ class _Circuit:
 
     def failed(self, error: Exception) -> None:
         now = time.monotonic()
-        self.open_until = now + RETRY_AFTER_SECONDS
+        unreachable = isinstance(error, UNREACHABLE)
+        if unreachable:
+            self.open_until = now + RETRY_AFTER_SECONDS
         self.failing = True
         with self.lock:
             if self.warned_at is not None and now - self.warned_at < WARN_EVERY_SECONDS:
                 return
             self.warned_at = now
-        logger.warning(
-            "Cache unreachable at %s (%s: %s): pages are served from the database, "
-            "Redis is tried again every %g s.",
-            self.where, type(error).__name__, error, RETRY_AFTER_SECONDS,
-        )
+        if unreachable:
+            logger.warning(
+                "Cache unreachable at %s (%s: %s): pages are served from the database, "
+                "Redis is tried again every %g s.",
+                self.where, type(error).__name__, error, RETRY_AFTER_SECONDS,
+            )
+        else:
+            logger.warning("Cache error at %s (%s: %s): read as a miss, pages are served from the database.",
+                           self.where, type(error).__name__, error)
 
     def succeeded(self) -> None:
         if self.failing:

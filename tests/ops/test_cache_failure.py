@@ -7,6 +7,7 @@ connection after HOLD_SECONDS so that Django's plain RedisCache ends in a 500
 instead of hanging the run).
 """
 
+import contextlib
 import logging
 import socket
 import threading
@@ -60,6 +61,40 @@ class StalledRedis:
         self._thread.join(timeout=2)
         for _since, connection in self._held:
             connection.close()
+        self.listener.close()
+
+
+class ReadOnlyRedis:
+    """A loopback server speaking just enough Redis to refuse every command, as a
+    replica does after a failover: "-READONLY ..." (the connection's handshake succeeds)."""
+
+    HANDSHAKE = {"HELLO": b"%1\r\n$5\r\nproto\r\n:3\r\n", "CLIENT": b"+OK\r\n", "SELECT": b"+OK\r\n"}
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.commands: list[str] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _address = self.listener.accept()
+                threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection):
+        reader = connection.makefile("rb")
+        with connection, contextlib.suppress(OSError, ValueError):
+            while line := reader.readline():  # *<n>, then n times $<length> and the bytes
+                words = []
+                for _ in range(int(line[1:])):
+                    length = int(reader.readline()[1:])
+                    words.append(reader.read(length + 2)[:-2].decode())
+                command = words[0].upper()
+                self.commands.append(command)
+                connection.sendall(self.HANDSHAKE.get(command, b"-READONLY You can't write against a read only replica.\r\n"))
+
+    def close(self):
         self.listener.close()
 
 
@@ -227,3 +262,21 @@ def test_calls_made_during_the_pause_cost_nothing(settings, monkeypatch, stalled
     assert first is None and first_elapsed < 0.5  # one short socket timeout, not HOLD_SECONDS
     _none, elapsed = timed(lambda: [cache.get("k") for _ in range(100)])
     assert elapsed < 0.1
+
+
+def test_a_redis_answering_errors_is_a_miss_and_asked_again_at_once(settings, monkeypatch, caplog):
+    # A read-only replica answers at once: no reason to leave it alone for seconds.
+    replica = ReadOnlyRedis()
+    try:
+        use_redis_at(settings, monkeypatch, f"redis://127.0.0.1:{replica.port}/0")
+        caplog.set_level(logging.WARNING)
+        assert cache.get("k", "default") == "default"
+        assert cache.set("k", 1) is None
+        assert cache.add("k", 1) is False
+        assert cache.get("k") is None
+        asked = [command for command in replica.commands if command not in ReadOnlyRedis.HANDSHAKE]
+        assert asked == ["GET", "SET", "SET", "GET"]
+        (warning,) = cache_warnings(caplog)
+        assert warning.startswith("Cache error at redis://127.0.0.1:") and "read only replica" in warning
+    finally:
+        replica.close()
