@@ -1,7 +1,19 @@
-"""Helpers for data migrations that give groups their permissions."""
+"""The groups users are given, their names as users read them, and helpers for data
+migrations that give groups their permissions."""
+
+from django.utils.translation import gettext_lazy as _
 
 SALES_REPS = "Sales reps"
 MANAGERS = "Managers"
+# The database keeps the names above (the code and the migrations look groups up by
+# them); users read them in their language: « Représentants », « Gestionnaires ».
+GROUP_LABELS = {SALES_REPS: _("Sales reps"), MANAGERS: _("Managers")}
+
+
+def group_label(group) -> str:
+    """A group (or its name) as users read it; a group an administrator added, as named."""
+    name = getattr(group, "name", group)
+    return str(GROUP_LABELS.get(name, name))
 
 
 def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:

@@ -18,13 +18,13 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import ExtractHour, RowNumber
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from crm.formatting import format_date
 from crm.links import url_with_pk
 from crm.pagination import paginate, query_without
 from notes.calendar_forms import CalendarQuery, user_label
@@ -60,20 +60,21 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def week_heading(start: datetime.date, end: datetime.date) -> str:
-    """23 – 29 novembre 2026 / November 23 – 29, 2026, naming both months or years when they differ."""
+    """1er – 7 mars 2027 / 1 – 7 March 2027, naming both months or years when they differ."""
     if (start.year, start.month) == (end.year, end.month):
-        return pgettext("calendar week heading", "%(month)s %(first)s – %(last)s, %(year)s") % {
-            "month": date_format(start, "F"), "first": start.day, "last": end.day, "year": start.year,
+        return pgettext("calendar week heading", "%(first)s – %(last)s %(month)s %(year)s") % {
+            "month": format_date(start, "F"), "first": format_date(start, "j"), "last": end.day, "year": start.year,
         }
     if start.year == end.year:
-        return pgettext("calendar week heading", "%(start)s – %(end)s, %(year)s") % {
-            "start": date_format(start, get_format("MONTH_DAY_FORMAT")),
-            "end": date_format(end, get_format("MONTH_DAY_FORMAT")),
+        return pgettext("calendar week heading", "%(start)s – %(end)s %(year)s") % {
+            "start": format_date(start, "MONTH_DAY_FORMAT"),
+            "end": format_date(end, "MONTH_DAY_FORMAT"),
             "year": start.year,
         }
+    heading_date = pgettext("PHP date format for a date in a heading", "j F Y")
     return pgettext("calendar week heading", "%(start)s – %(end)s") % {
-        "start": date_format(start, get_format("DATE_FORMAT")),
-        "end": date_format(end, get_format("DATE_FORMAT")),
+        "start": format_date(start, heading_date),
+        "end": format_date(end, heading_date),
     }
 
 
@@ -248,7 +249,7 @@ class Day:
 
     @property
     def label(self) -> str:
-        return date_format(self.date, pgettext("PHP date format for a day heading", "l, F j, Y"))
+        return format_date(self.date, pgettext("PHP date format for a day heading", "l j F Y"))
 
 
 def make_days(query: CalendarQuery, dates, notes: list[Note], *, month: int | None = None,
@@ -302,7 +303,7 @@ def month(request):
                      month=first.month, counts=counts_by(notes, "date"))
     return render(request, "notes/calendar_month.html", {
         **page_context(query, "month", previous=add_months(first, -1), next=add_months(first, 1)),
-        "heading": date_format(first, "F Y"),
+        "heading": format_date(first, "YEAR_MONTH_FORMAT"),
         "weeks": [days[offset:offset + 7] for offset in range(0, len(days), 7)],
     })
 

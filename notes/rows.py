@@ -7,10 +7,12 @@ the template's it replaced; the words go through gettext as anywhere else.
 """
 
 from django.template.defaultfilters import urlize
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from crm.formatting import format_date
 
 # A note's state in colour, by icon and in words (never by colour alone).
 BADGES = {
@@ -33,8 +35,9 @@ ROW_HTML = """<article class="card mb-2 shadow-sm note-item note-{css}" id="note
   </div>
 </article>
 """
-PINNED_HTML = ('<span class="text-warning-emphasis" title="{0}"><i class="bi bi-pin-angle-fill" aria-hidden="true"></i>'
-               '<span class="visually-hidden">{0}</span></span>')
+# Pinned at a glance: a badge with the icon and the word, in a tint no state badge uses.
+PINNED_HTML = ('<span class="badge bg-warning-subtle text-warning-emphasis border border-warning-subtle">'
+               '<i class="bi bi-pin-angle-fill" aria-hidden="true"></i> {}</span>')
 ADMIN_ONLY_HTML = '<span class="badge text-bg-dark"><i class="bi bi-shield-lock" aria-hidden="true"></i> {}</span>'
 # The two toggles post (with the CSRF token); `next` brings the user back to this note.
 ACTIONS_HTML = """
@@ -61,7 +64,7 @@ def state_badge(state: str) -> str:
 def note_row(note, *, user, csrf_token: str, here: str) -> str:
     """The row of a note that has .links (notes.links.with_links); `here` is the page to come back to."""
     state = note.state
-    when = date_format(note.date, "DATE_FORMAT")
+    when = format_date(note.date)
     if note.time:
         when += " · " + time_format(note.time, "TIME_FORMAT")
     assignee = note.assigned_to.get_full_name() or note.assigned_to.username

@@ -1,5 +1,6 @@
 from django import template
 
+from crm import formatting
 from crm.formatting import format_money, format_number
 
 register = template.Library()
@@ -14,3 +15,12 @@ def money(value):
 @register.filter
 def number(value, places=0):
     return format_number(value, places=int(places))
+
+
+@register.filter
+def format_date(value, fmt="DATE_FORMAT"):
+    """{{ note.date|format_date }} → 1er décembre 2026 / 1 Dec 2026; {{ d|format_date:"SHORT_DATE_FORMAT" }}.
+
+    Every date a template writes goes through here (crm.formatting.format_date), not |date.
+    """
+    return formatting.format_date(value, fmt)

@@ -122,4 +122,4 @@ def test_a_row_escapes_what_users_typed_and_links_web_addresses(rep_client, cont
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert '<a href="https://exemple.example/offre" rel="nofollow">https://exemple.example/offre</a>' in page
     assert "assignée à &lt;b&gt;Luc&lt;/b&gt; Gagnon" in page  # the note is « assignée »
-    assert f'id="note-{note.pk}"' in page and " · 09:30" in page and 'title="Épinglée"' in page
+    assert f'id="note-{note.pk}"' in page and " · 09:30" in page and '</i> Épinglée</span>' in page

@@ -91,7 +91,7 @@ def test_each_user_gets_the_digest_in_their_language(rep, english_rep):
     assert english.subject == "Relance: 1 action to do"
     assert english.body.startswith("Good morning Anna,")
     assert "Overdue (1)" in english.body and "Phone call" in english.body
-    assert "Nov. 27, 2026" in english.body
+    assert "27 Nov 2026" in english.body
 
 
 def test_users_who_opted_out_get_nothing(rep):
