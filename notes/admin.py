@@ -99,7 +99,8 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ["user", "day", "sent_at"]
+    # A claim without "sent at" is a digest being sent, or left by a run that died (sent by the next one).
+    list_display = ["user", "day", "claimed_at", "sent_at"]
     list_filter = ["day"]
     search_fields = ["user__username"]
 
