@@ -12,6 +12,7 @@ worker (pid) answered each request.
 """
 
 import contextlib
+import functools
 import http.cookiejar
 import os
 import secrets
@@ -74,6 +75,15 @@ def collect_static(env: dict[str, str]) -> None:
     manage(env, "collectstatic", "--no-input", "-v", "0")
 
 
+@functools.cache
+def shared_static_root() -> Path:
+    """Static files collected once for the whole test run (it takes seconds): pass it to
+    `production_env()` when the test does not look at the static files themselves."""
+    root = Path(tempfile.mkdtemp(prefix="relance-static-"))
+    collect_static(production_env(root))
+    return root
+
+
 @dataclass
 class Server:
     process: subprocess.Popen
@@ -117,7 +127,7 @@ def start_gunicorn(
     threads: int = 1,
     port: int | None = None,
     wait_path: str = "/login/",
-    timeout: float = 30.0,
+    timeout: float = 60.0,
     extra_args: tuple[str, ...] = (),
 ) -> Server:
     """Start gunicorn on 127.0.0.1 and return once `wait_path` answers (any HTTP status).

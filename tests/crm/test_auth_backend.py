@@ -33,5 +33,7 @@ def test_a_superuser_has_every_permission_and_an_inactive_user_none(rep):
 
 
 def test_the_project_uses_it(settings, rep):
-    assert settings.AUTHENTICATION_BACKENDS == ["crm.auth_backends.OneQueryModelBackend"]
+    # After the sign-in guard's, which checks no password and grants no permission.
+    assert settings.AUTHENTICATION_BACKENDS == [
+        "axes.backends.AxesStandaloneBackend", "crm.auth_backends.OneQueryModelBackend"]
     assert fresh(rep).has_perm("contacts.view_contact")

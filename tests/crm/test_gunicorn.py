@@ -4,14 +4,12 @@ import re
 
 import pytest
 
-from tests.servers import collect_static, fetch, gunicorn, production_env
+from tests.servers import fetch, gunicorn, production_env, shared_static_root
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    env = production_env(tmp_path_factory.mktemp("static"))
-    collect_static(env)
-    with gunicorn(env, workers=2) as running:
+def server():
+    with gunicorn(production_env(shared_static_root()), workers=2) as running:
         yield running.base_url
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from crm.permissions import SALES_REPS
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.servers import Browser, collect_static, gunicorn, manage, production_env
+from tests.servers import Browser, gunicorn, manage, production_env, shared_static_root
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "secret-password-1"
@@ -217,22 +217,35 @@ def test_lock_message_in_both_languages_on_every_door(victim, language, message)
     assert message in change_password(client, PASSWORD).content.decode()
 
 
+def test_a_refusal_outside_the_sign_in_forms_still_explains_itself(victim, rf):
+    # A door that authenticates without our forms (a script, a future API) gets the message alone.
+    from django.contrib.auth import authenticate
+
+    from crm.signin import lockout_response
+
+    fail(5)
+    request = rf.post("/api/token/", {"username": "victim", "password": PASSWORD}, REMOTE_ADDR=OFFICE)
+    assert authenticate(request, username="victim", password=PASSWORD) is None
+    assert request.axes_locked_out
+    response = lockout_response(request)
+    assert response.status_code == 429 and LOCKED_FR in response.content.decode()
+
+
 def test_lock_holds_across_three_gunicorn_workers_without_redis(tmp_path):
     """Per-process counters gave each worker its own five tries (15 with 3 workers)."""
-    env = production_env(tmp_path / "static", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    env.pop("REDIS_URL", None)
-    collect_static(env)
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "shell", "-c",
-           f"from django.contrib.auth.models import User; User.objects.create_user('victim', password='{PASSWORD}')")
+    env = production_env(shared_static_root(), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert "REDIS_URL" not in env
+    manage(env, "shell", "-c", "from django.core.management import call_command;"
+           " from django.contrib.auth.models import User; call_command('migrate', verbosity=0);"
+           f" User.objects.create_user('victim', password='{PASSWORD}')")
     with gunicorn(env, workers=3) as server:
         for _ in range(5):
             status, _headers, _body = Browser(server.base_url).post(
-                "/login/", {"username": "victim", "password": "wrong-password"})
+                "/login/", {"username": "victim", "password": "wrong-password"}, timeout=60)
             assert status in (200, 429)
         for _ in range(3):  # the right password, on a new connection each time
             status, _headers, body = Browser(server.base_url).post(
-                "/login/", {"username": "victim", "password": PASSWORD})
+                "/login/", {"username": "victim", "password": PASSWORD}, timeout=60)
             assert status == 429 and LOCKED_FR in body.decode()
         # The first line is the GET that told the server was up.
         posts = [line for line in server.access_log(at_least=9) if '"POST /login/' in line]
