@@ -12,7 +12,7 @@ from crm.models import Profile
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["language", "email_reminders"]
+        fields = ["language", "email_reminders", "calendar_alarm"]
 
 
 def locked_out_error() -> ValidationError:

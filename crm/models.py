@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Profile(models.Model):
-    """What a user chooses for themselves: language and e-mail reminders."""
+    """What a user chooses for themselves: language, e-mail reminders and calendar alarms."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -16,6 +16,26 @@ class Profile(models.Model):
         _("daily e-mail reminders"),
         default=True,
         help_text=_("One e-mail each morning listing your overdue and today's actions."),
+    )
+
+    class Alarm(models.IntegerChoices):
+        """Minutes before a follow-up with a time that the calendar feed asks calendar apps to ring."""
+
+        __empty__ = _("No alarm")
+        MINUTES_5 = 5, _("5 minutes before")
+        MINUTES_10 = 10, _("10 minutes before")
+        MINUTES_15 = 15, _("15 minutes before")
+        MINUTES_30 = 30, _("30 minutes before")
+        HOUR_1 = 60, _("1 hour before")
+        DAY_1 = 1440, _("1 day before")
+
+    calendar_alarm = models.PositiveIntegerField(
+        _("calendar alarm"),
+        choices=Alarm,
+        null=True,
+        blank=True,
+        help_text=_("Through your calendar address, your calendar app reminds you of each action that has a "
+                    "time, this long before it."),
     )
 
     class Meta:
