@@ -230,6 +230,7 @@ def test_protected_hidden_notes_are_counted_not_described(secret_note):
     lambda note: note.contact.get_absolute_url() + "?tab=notes",
     lambda note: reverse("calendar:month"),
     lambda note: reverse("notes:detail", args=[note.pk]),
+    lambda note: reverse("contacts:export"),
 ])
 def test_signed_in_pages_are_private(manager_client, secret_note, url):
     response = manager_client.get(url(secret_note))
@@ -282,3 +283,15 @@ def test_view_on_site_answers_404_to_odd_ids(public_note, content_type_id, objec
     client = staff("staffrep", "view_note", groups=["Sales reps"])
     content_type_id = content_type_id or str(ContentType.objects.get_for_model(Note).pk)
     assert client.get(f"/admin/r/{content_type_id}/{object_id}/").status_code == 404
+
+
+def test_admin_lists_cannot_be_filtered_through_notes(contact, secret_note):
+    client = staff("staffrep", "view_contact", "view_note", groups=["Sales reps"])
+    contacts = reverse("admin:contacts_contact_changelist")
+    for lookup in ["notes__description__startswith", "account_manager__assigned_notes__description__startswith",
+                   "notes__admin_only"]:
+        response = client.get(contacts, {lookup: "M" if "description" in lookup else "1"})
+        assert response.status_code in (302, 400), lookup
+        assert contact.name not in response.text
+    notes = client.get(reverse("admin:notes_note_changelist"), {"admin_only__exact": "1"})
+    assert SECRET not in notes.text
