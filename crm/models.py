@@ -34,8 +34,8 @@ class Profile(models.Model):
         choices=Alarm,
         null=True,
         blank=True,
-        help_text=_("Through your calendar address, your calendar app reminds you of each action that has a "
-                    "time, this long before it."),
+        help_text=_("Your calendar app (subscribed to your private address) alerts you this long before each "
+                    "action that has a time."),
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,6 +53,15 @@ UNSAFE_TEXT = {
 }
 
 
+def alarm_minutes(user) -> int | None:
+    """How many minutes before a timed action the user's calendar app should ring (My preferences);
+    None: no alarm."""
+    try:
+        return user.profile.calendar_alarm
+    except ObjectDoesNotExist:
+        return None
+
+
 def feed_window(on: datetime.date) -> tuple[datetime.date, datetime.date]:
     return on - datetime.timedelta(days=DAYS_BACK), add_months(on, MONTHS_AHEAD)
 
@@ -78,13 +88,13 @@ def feed_etag(owner, *, on: datetime.date, count: int, notes_changed, contacts_c
 
     The notes the owner may see in the window (how many, when the last one and the last of their
     contacts changed: a deleted note changes the count, any other edit a date), the day (the
-    window moves), and the owner's name, language and permissions. Notes the owner may not see
+    window moves), and the owner's name, language, alarm choice and permissions. Notes the owner may not see
     take no part: a change to one does not turn a 304 into a 200. Last-Modified is no earlier than
     today's midnight, so that a client sending only If-Modified-Since reads the feed again each
     day; such a client sees a deletion alone, or a new language, the next day (apps send ETags).
     """
     key = "|".join(str(part) for part in [
-        FEED_FORMAT, on, settings.SITE_URL, settings.TIME_ZONE, user_language(owner),
+        FEED_FORMAT, on, settings.SITE_URL, settings.TIME_ZONE, user_language(owner), alarm_minutes(owner),
         owner.get_full_name() or owner.get_username(), owner.has_perm("notes.view_admin_only_note"),
         count, notes_changed, contacts_changed,
     ])
@@ -136,8 +146,10 @@ def utc(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def event_lines(row, *, zone: str, host: str, contact_url, summaries: tuple[str, str], type_label: str) -> list[str]:
-    """One note as a VEVENT, its content lines unfolded."""
+def event_lines(row, *, zone: str, host: str, contact_url, summaries: tuple[str, str], type_label: str,
+                alarm: tuple[int, str] | None = None) -> list[str]:
+    """One note as a VEVENT, its content lines unfolded; `alarm` (minutes before, description
+    format) gives an action with a time a VALARM."""
     pk, date, time, is_done, description, created_at, updated_at, contact_id, contact_name = row[:9]
     url = settings.SITE_URL + contact_url(contact_id)
     stamp = utc(updated_at)
@@ -152,7 +164,12 @@ def event_lines(row, *, zone: str, host: str, contact_url, summaries: tuple[str,
         lines += [f"DTSTART;TZID={zone}:{date:%Y%m%d}T{time:%H%M%S}", f"DURATION:{EVENT_LENGTH}"]
     summary = summaries[is_done] % {"type": type_label, "contact": contact_name}
     lines += [f"SUMMARY:{text(summary)}", f"DESCRIPTION:{text(description)}\\n\\n{text(url)}", f"URL:{url}",
-              f"CATEGORIES:{text(type_label)}", "CLASS:PRIVATE", "END:VEVENT"]
+              f"CATEGORIES:{text(type_label)}", "CLASS:PRIVATE"]
+    if alarm is not None and time is not None and not is_done:
+        minutes, description = alarm
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"TRIGGER:-PT{minutes}M",
+                  f"DESCRIPTION:{text(description % {'summary': summary})}", "END:VALARM"]
+    lines.append("END:VEVENT")
     return lines
 
 
@@ -174,6 +191,8 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
     with translation.override(user_language(owner)):
         summaries = (_("%(type)s – %(contact)s"), _("✓ %(type)s – %(contact)s"))
         name = _("Relance – %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
+        minutes = alarm_minutes(owner)
+        alarm = (minutes, _("Reminder: %(summary)s")) if minutes else None
         type_labels = {}
         events, timed = [], False
         for row in rows:
@@ -182,7 +201,7 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
                 type_labels[type_id] = NoteType(label_fr=row[10], label_en=row[11]).label
             timed = timed or row[2] is not None
             events += event_lines(row, zone=zone, host=host, contact_url=contact_url, summaries=summaries,
-                                  type_label=type_labels[type_id])
+                                  type_label=type_labels[type_id], alarm=alarm)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Relance//Calendar//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", f"X-WR-CALNAME:{text(name)}", f"X-WR-TIMEZONE:{text(zone)}",
             f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}", f"X-PUBLISHED-TTL:{REFRESH}"]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='profile',
             name='calendar_alarm',
-            field=models.PositiveIntegerField(blank=True, choices=[(None, 'No alarm'), (5, '5 minutes before'), (10, '10 minutes before'), (15, '15 minutes before'), (30, '30 minutes before'), (60, '1 hour before'), (1440, '1 day before')], help_text='Through your calendar address, your calendar app reminds you of each action that has a time, this long before it.', null=True, verbose_name='calendar alarm'),
+            field=models.PositiveIntegerField(blank=True, choices=[(None, 'No alarm'), (5, '5 minutes before'), (10, '10 minutes before'), (15, '15 minutes before'), (30, '30 minutes before'), (60, '1 hour before'), (1440, '1 day before')], help_text='Your calendar app (subscribed to your private address) alerts you this long before each action that has a time.', null=True, verbose_name='calendar alarm'),
         ),
     ]
