@@ -211,14 +211,17 @@ def test_manager_in_the_admin_still_sees_every_note_to_be_deleted(contact, secre
     assert SECRET in page.text and dict(page.context["model_count"])["notes"] == 2
 
 
-def test_protected_hidden_notes_are_counted_not_described(secret_note):
+def test_protected_hidden_notes_are_counted_not_described(contact, manager):
+    visit = NoteType.objects.create(label_fr="Visite", label_en="Visit", order=99)
+    NoteFactory(contact=contact, assigned_to=manager, admin_only=True, description=SECRET, type=visit)
     client = staff("typeclerk", "view_notetype", "delete_notetype", "view_note", groups=["Sales reps"])
-    page = client.get(reverse("admin:notes_notetype_delete", args=[secret_note.type_id]))
+    url = reverse("admin:notes_notetype_delete", args=[visit.pk])
+    page = client.get(url)
     assert page.status_code == 200 and SECRET not in page.text
     assert page.context["protected"]  # still refused: the notes keep their type
     assert "Notes : 1 que vous ne pouvez pas voir" in page.text
-    client.post(reverse("admin:notes_notetype_delete", args=[secret_note.type_id]), {"post": "yes"})
-    assert NoteType.objects.filter(pk=secret_note.type_id).exists()
+    client.post(url, {"post": "yes"})
+    assert NoteType.objects.filter(pk=visit.pk).exists()
 
 
 # 4. Private pages are not kept by shared caches
