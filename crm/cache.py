@@ -1,7 +1,7 @@
 """Django's Redis cache, except that a Redis outage cannot take a page down.
 
 Django's RedisCache lets the client's errors through: with Redis down every
-page that reads the cache answers 500 (sign-in, the dashboard, its chart), and
+page that read the cache answered 500 (sign-in, the dashboard, its chart), and
 with Redis stalled each call waits for the socket timeout first. Here every
 operation catches them and answers as a miss would: get → the default,
 get_many → {}, set → nothing stored, add / delete / touch / has_key / clear →
@@ -17,8 +17,8 @@ costs no wait: that call is a miss, the next one tries again. Either way the
 warning is logged at most every WARN_EVERY_SECONDS. The state is per process
 and per LOCATION: Django builds one cache object per thread, they share it.
 
-Nothing held only in the cache may be lost without harm: sessions stay in the
-database (crm/settings.py), figures are versioned by a database token.
+Whatever is in the cache can be lost without harm: sessions and sign-in failures
+are kept in the database (crm/settings.py), figures are versioned by a database token.
 """
 
 import logging
