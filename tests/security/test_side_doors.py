@@ -298,3 +298,16 @@ def test_admin_lists_cannot_be_filtered_through_notes(contact, secret_note):
         assert contact.name not in response.text
     notes = client.get(reverse("admin:notes_note_changelist"), {"admin_only__exact": "1"})
     assert SECRET not in notes.text
+
+
+def test_user_and_feed_admin_pages_never_show_a_feed_secret(rep):
+    feed = CalendarFeed.rotate(rep)
+    client = staff("userclerk", "view_user", "change_user", "view_calendarfeed", "change_calendarfeed")
+    for url in [reverse("admin:auth_user_changelist"), reverse("admin:auth_user_change", args=[rep.pk]),
+                reverse("admin:notes_calendarfeed_changelist"), reverse("admin:notes_calendarfeed_change", args=[feed.pk]),
+                reverse("admin:notes_calendarfeed_history", args=[feed.pk])]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert feed.token not in response.text, url
+    search = client.get(reverse("admin:notes_calendarfeed_changelist"), {"q": feed.token})
+    assert len(search.context["cl"].result_list) == 0
