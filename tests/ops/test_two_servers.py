@@ -34,7 +34,7 @@ from django.conf import settings
 
 from crm.cache import RETRY_AFTER_SECONDS
 from crm.formatting import format_money
-from tests.servers import Browser, collect_static, free_port, manage, production_env, start_gunicorn
+from tests.servers import Browser, free_port, manage, production_env, shared_static_root, start_gunicorn
 
 REDIS_SERVER = shutil.which("redis-server")
 SHARED_REDIS = "redis://127.0.0.1:6379/15"
@@ -149,12 +149,10 @@ def database(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(database, tmp_path_factory):
+def site(database):
     """The production environment (no Redis yet) and what the setup created (pks)."""
-    env = production_env(tmp_path_factory.mktemp("static"), DATABASE_URL=database)
-    env.pop("REDIS_URL", None)
+    env = production_env(shared_static_root(), DATABASE_URL=database)
     manage(env, "migrate", "--no-input", "-v", "0")
-    collect_static(env)
     made = json.loads(manage(env, "shell", "-c", SETUP).strip().splitlines()[-1])
     return env, made
 
