@@ -116,7 +116,7 @@ def test_history_of_a_note_hides_its_admin_only_versions_from_a_rep(rep_client, 
     entries = response.context["data"]["entries"]
     assert len(entries) == 1
     # Nor does it say that the note used to be admin-only.
-    assert all(label != "Réservée à l'administration" for label, _before, _after in entries[0].changes)
+    assert all(label != "Admin seulement" for label, _before, _after in entries[0].changes)
     assert all(before == "" for _label, before, _after in entries[0].changes)
 
 
