@@ -36,6 +36,10 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
+# The language a visitor picked on the sign-in page, kept in their (anonymous) session.
+SIGN_IN_LANGUAGE = "sign_in_language"
+
+
 def set_language_cookie(response, language: str) -> None:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -60,22 +64,30 @@ def set_language(request):
         profile = Profile.for_user(request.user)
         profile.language = language
         profile.save(update_fields=["language"])
+    else:
+        # Chosen on the sign-in page: it becomes the preference of whoever signs in next
+        # here. A cookie alone is not a choice (it may be left from an earlier visit).
+        request.session[SIGN_IN_LANGUAGE] = language
     set_language_cookie(response, language)
     return response
 
 
 class LoginView(auth_views.LoginView):
     """Django's login behind the sign-in guard (django-axes, see crm/signin.py);
-    then the user's own language comes back with them."""
+    then the user's own language comes back with them, unless they chose one on this page."""
 
     form_class = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        chosen = self.request.session.pop(SIGN_IN_LANGUAGE, None)
         response = super().form_valid(form)
-        language = Profile.for_user(form.get_user()).language
-        if language:
-            set_language_cookie(response, language)
+        profile = Profile.for_user(form.get_user())
+        if chosen in dict(settings.LANGUAGES) and chosen != profile.language:
+            profile.language = chosen
+            profile.save(update_fields=["language"])
+        if profile.language:
+            set_language_cookie(response, profile.language)
         return response
 
 

@@ -8,7 +8,15 @@ from notes.models import CalendarFeed, Note, NoteType, ReminderLog
 
 @admin.register(NoteType)
 class NoteTypeAdmin(admin.ModelAdmin):
-    list_display = ["label_fr", "label_en", "order", "is_active"]
+    # The default is set on a type's own page (ticking it takes it from the old one), not in the list.
+    fields = ["label_fr", "label_en", "order", "is_active", "is_default"]
+    list_display = ["label_fr", "label_en", "order", "is_active", "is_default"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A list that needs a default has it replaced (tick another), not deleted.
+        if obj is not None and obj.is_default and obj.default_required:
+            return False
+        return super().has_delete_permission(request, obj)
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
 

@@ -63,8 +63,8 @@ class NoteForm(VersionedForm):
         self.fields["type"].queryset = NoteType.objects.filter(types)
         if not self.instance.pk:
             self.initial["assigned_to"] = user.pk
-            # The guide never asks for a type: the first active one is the default.
-            self.initial["type"] = self.fields["type"].queryset.values_list("pk", flat=True).first()
+            # The guide never asks for a type: the one the admin marked default (never "the first").
+            self.initial["type"] = getattr(NoteType.objects.default(), "pk", None)
         if not user.has_perm("notes.view_admin_only_note"):
             # Not offered means not settable: a forged value is ignored.
             del self.fields["admin_only"]

@@ -11,10 +11,12 @@ from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact
 from crm.concurrency import Versioned
+from crm.defaults import DefaultQuerySet, HasDefault, one_default
 
 
-class NoteType(models.Model):
-    """A configurable kind of note (meeting, phone call, ...), labelled in both languages."""
+class NoteType(HasDefault):
+    """A configurable kind of note (meeting, phone call, ...), labelled in both languages.
+    The note form preselects the default one (« Note » as shipped)."""
 
     label_fr = models.CharField(_("French label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=100)
@@ -23,6 +25,11 @@ class NoteType(models.Model):
         _("active"), default=True, help_text=_("Inactive types are no longer offered; old notes keep them.")
     )
 
+    objects = DefaultQuerySet.as_manager()
+
+    default_inactive_message = _("The default type must be active.")
+    default_unticked_message = _("The notes need a default type: tick “Default” on another type instead.")
+
     class Meta:
         verbose_name = _("note type")
         verbose_name_plural = _("note types")
@@ -30,6 +37,7 @@ class NoteType(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["label_fr"], name="notetype_unique_label_fr"),
             models.UniqueConstraint(fields=["label_en"], name="notetype_unique_label_en"),
+            one_default("notetype_one_default"),
         ]
 
     def __str__(self):

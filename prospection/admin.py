@@ -5,10 +5,18 @@ from prospection.models import Category, Opportunity, Product, Stage
 
 
 class ListEntryAdmin(admin.ModelAdmin):
-    list_display = ["label_fr", "label_en", "order", "is_active"]
+    # The default is set on a value's own page (ticking it takes it from the old one), not in the list.
+    fields = ["label_fr", "label_en", "order", "is_active", "is_default"]
+    list_display = ["label_fr", "label_en", "order", "is_active", "is_default"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["label_fr", "label_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A list that needs a default has it replaced (tick another), not deleted.
+        if obj is not None and obj.is_default and obj.default_required:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Product)
@@ -18,7 +26,8 @@ class ProductAdmin(ListEntryAdmin):
 
 @admin.register(Stage)
 class StageAdmin(ListEntryAdmin):
-    list_display = ["label_fr", "label_en", "outcome", "order", "is_active"]
+    fields = ["label_fr", "label_en", "outcome", "order", "is_active", "is_default"]
+    list_display = ["label_fr", "label_en", "outcome", "order", "is_active", "is_default"]
     list_editable = ["outcome", "order", "is_active"]
     list_filter = ["outcome", "is_active"]
 

@@ -114,7 +114,9 @@ class OpportunityForm(VersionedForm):
         fields["success_percent"].widget.attrs.pop("max", None)
         if opportunity.pk is None:
             fields["representative"].initial = Opportunity.default_representative(contact, user)
-            fields["stage"].initial = Stage.objects.active().filter(outcome=Stage.Outcome.OPEN).first()
+            # What the admin marked default, never "the first by order" (adding a value changes that).
+            for name, model in [("product", Product), ("stage", Stage), ("category", Category)]:
+                fields[name].initial = model.objects.default()
         self.default_representative = Opportunity.default_representative(contact, user)
         self.helper = FormHelper()
         self.helper.form_tag = False

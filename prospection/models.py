@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact, ContactPerson
 from crm.concurrency import Versioned
+from crm.defaults import DefaultQuerySet, HasDefault, one_default
 from prospection.expressions import OpportunityTotal
 
 # Success bands of the dashboard chart: a band holds its lower bound; 100 % is in the last.
@@ -29,7 +30,7 @@ def band_choices() -> list[tuple[int, str]]:
     return [(index, band_label(index)) for index in range(len(BANDS))]
 
 
-class ListEntryQuerySet(models.QuerySet):
+class ListEntryQuerySet(DefaultQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -38,8 +39,8 @@ class ListEntryQuerySet(models.QuerySet):
         return self.filter(Q(is_active=True) | Q(pk=current_id)) if current_id else self.active()
 
 
-class ListEntry(models.Model):
-    """A configurable list value (admin), labelled in both languages."""
+class ListEntry(HasDefault):
+    """A configurable list value (admin), labelled in both languages; the form preselects the default."""
 
     label_fr = models.CharField(_("French label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=100)
@@ -64,7 +65,10 @@ class ListEntry(models.Model):
 
 
 class Product(ListEntry):
-    """A line of business ("Produit")."""
+    """A line of business ("Produit"); optional, so the list may have no default."""
+
+    default_required = False
+    default_inactive_message = _("The default product must be active.")
 
     class Meta(ListEntry.Meta):
         verbose_name = _("product")
@@ -72,6 +76,7 @@ class Product(ListEntry):
         constraints = [
             models.UniqueConstraint(fields=["label_fr"], name="product_unique_label_fr"),
             models.UniqueConstraint(fields=["label_en"], name="product_unique_label_en"),
+            one_default("product_one_default"),
         ]
 
 
@@ -85,18 +90,30 @@ class Stage(ListEntry):
 
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, default=Outcome.OPEN)
 
+    default_inactive_message = _("The default stage must be active.")
+    default_unticked_message = _("Opportunities need a default stage: tick “Default” on another stage instead.")
+
     class Meta(ListEntry.Meta):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         constraints = [
             models.UniqueConstraint(fields=["label_fr"], name="stage_unique_label_fr"),
             models.UniqueConstraint(fields=["label_en"], name="stage_unique_label_en"),
+            one_default("stage_one_default"),
             models.CheckConstraint(condition=Q(outcome__in=["open", "won", "lost"]), name="stage_outcome_valid"),
         ]
 
+    def clean(self):
+        super().clean()
+        if self.is_default and self.outcome != self.Outcome.OPEN:
+            raise ValidationError({"outcome": _("The default stage must be an open one: a new opportunity is not yet won or lost.")})
+
 
 class Category(ListEntry):
-    """Where the opportunity came from ("Catégorie"): inbound call, referral..."""
+    """Where the opportunity came from ("Catégorie"): inbound call, referral...; optional."""
+
+    default_required = False
+    default_inactive_message = _("The default category must be active.")
 
     class Meta(ListEntry.Meta):
         verbose_name = _("category")
@@ -104,6 +121,7 @@ class Category(ListEntry):
         constraints = [
             models.UniqueConstraint(fields=["label_fr"], name="category_unique_label_fr"),
             models.UniqueConstraint(fields=["label_en"], name="category_unique_label_en"),
+            one_default("category_one_default"),
         ]
 
 

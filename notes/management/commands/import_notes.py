@@ -48,8 +48,7 @@ class NoteImport(Importer):
         self.new_note = writing.Blueprint(Note)
         self.notes = Tally()
         self.seen: dict[tuple, int] = {}  # (contact pk, date, text) → row
-        self.default_type = NoteType.objects.filter(is_active=True).order_by("order", "pk").values_list(
-            "pk", flat=True).first()
+        self.default_type = getattr(NoteType.objects.default(), "pk", None)  # the note form's default
 
     def changes(self):
         return bool(self.notes.created or self.notes.updated)
