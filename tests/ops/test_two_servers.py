@@ -9,13 +9,15 @@ as behind a load balancer: what one server knows, the other knows too.
   500 and without waiting; between the two, once resumed, Redis is used again.
 
 Redis: the machine's own on 127.0.0.1:6379 when it answers (database 15, flushed
-before and after), else a redis-server this test starts. The stop test always starts
+before and after, one run at a time: SHARED_REDIS_LOCK), else a redis-server this
+test starts. The stop test always starts
 its own so that it can stop it. The database is one this module creates: a SQLite
 file, or a PostgreSQL database next to DATABASE_URL's when that is PostgreSQL.
 """
 
 import contextlib
 import copy
+import fcntl
 import html
 import json
 import os
@@ -38,6 +40,7 @@ from tests.servers import Browser, free_port, manage, production_env, shared_sta
 
 REDIS_SERVER = shutil.which("redis-server")
 SHARED_REDIS = "redis://127.0.0.1:6379/15"
+SHARED_REDIS_LOCK = "/tmp/relance-test-redis-15.lock"
 PASSWORD = "secret-password-1"
 PROSPECTION = settings.PROSPECTION_ENABLED
 prospection_only = pytest.mark.skipif(not PROSPECTION, reason="prospection module is off (CRM_PROSPECTION=off)")
@@ -114,16 +117,23 @@ def machine_redis_answers() -> bool:
 @pytest.fixture(scope="module")
 def shared_redis(tmp_path_factory):
     """The URL of a real Redis the two servers share, empty."""
-    if machine_redis_answers():
-        client = redis.Redis.from_url(SHARED_REDIS)
-        client.flushdb()
-        yield SHARED_REDIS
-        client.flushdb()
-        client.close()
-    else:
-        server = PrivateRedis(tmp_path_factory.mktemp("redis"))
-        yield server.url
-        server.stop()
+    with open(SHARED_REDIS_LOCK, "a") as lock:
+        # Another run of this test on the machine holds database 15: use a private Redis.
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            machine = machine_redis_answers()
+        except BlockingIOError:
+            machine = False
+        if machine:
+            client = redis.Redis.from_url(SHARED_REDIS)
+            client.flushdb()
+            yield SHARED_REDIS
+            client.flushdb()
+            client.close()
+        else:
+            server = PrivateRedis(tmp_path_factory.mktemp("redis"))
+            yield server.url
+            server.stop()
 
 
 # --- The database and the servers ------------------------------------------------
