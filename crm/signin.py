@@ -29,8 +29,8 @@ def username_key(request, credentials: dict | None = None) -> str | None:
     """AXES_USERNAME_CALLABLE: the name failures are counted under.
 
     Django's sign-in forms authenticate the NFKC form of what was typed, stripped, so
-    `ｖictim` and `𝐯ictim` sign in as `victim` (and no account can be created under a
-    look-alike: user names are NFKC-normalised when saved). Counting under the same form,
+    `ｖictim` and `𝐯ictim` sign in as `victim` (the admin's user forms and create_user()
+    store names NFKC-normalised, so no second account holds a look-alike). Counting under the same form,
     with case folded too, makes every spelling that reaches an account share its lock
     (`Victim` and `victim`, two accounts if both exist, share one: the safe side).
     """
