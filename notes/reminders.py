@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -73,14 +73,33 @@ def due_actions(user, day: datetime.date) -> list[Note]:
     )
 
 
-def digest(user, notes: list[Note], day: datetime.date) -> EmailMessage:
+@dataclass(frozen=True)
+class DigestLine:
+    """One action of a digest with its absolute links (e-mail links leave the site)."""
+
+    note: Note
+    note_url: str  # the note's page
+    contact_url: str
+    mark_done_url: str  # a page that asks first: following the link changes nothing
+
+    @classmethod
+    def of(cls, note: Note) -> "DigestLine":
+        return cls(note=note, note_url=settings.SITE_URL + note.get_absolute_url(),
+                   contact_url=settings.SITE_URL + note.contact.get_absolute_url(),
+                   mark_done_url=settings.SITE_URL + reverse("notes:mark_done", args=[note.pk]))
+
+
+def digest(user, notes: list[Note], day: datetime.date) -> EmailMultiAlternatives:
+    """The user's digest in their language: the plain-text body and the same in HTML (note text
+    escaped), each action with a link to its note and one to mark it done."""
+    lines = [DigestLine.of(note) for note in notes]
     with translation.override(user_language(user)):
         context = {
             "user": user,
             "day": day,
             "total": len(notes),
-            "overdue": [note for note in notes if note.date < day],
-            "due_today": [note for note in notes if note.date == day],
+            "overdue": [line for line in lines if line.note.date < day],
+            "due_today": [line for line in lines if line.note.date == day],
             "site_url": settings.SITE_URL,
             "calendar_url": settings.SITE_URL + reverse("calendar:month"),
             "preferences_url": settings.SITE_URL + reverse("profile"),
@@ -88,7 +107,10 @@ def digest(user, notes: list[Note], day: datetime.date) -> EmailMessage:
         subject = " ".join(render_to_string("notes/reminder_email_subject.txt", context).split())
         # Template tags leave blank lines behind; a text e-mail wants at most one.
         body = re.sub(r"\n{3,}", "\n\n", render_to_string("notes/reminder_email.txt", context)).strip() + "\n"
-    return EmailMessage(subject=subject, body=body, to=[user.email])
+        html = render_to_string("notes/reminder_email.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def claim(user, day: datetime.date, *, now: datetime.datetime) -> bool:

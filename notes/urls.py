@@ -9,5 +9,6 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", views.note_update, name="update"),
     path("notes/<int:pk>/delete/", views.note_delete, name="delete"),
     path("notes/<int:pk>/done/", views.note_toggle_done, name="toggle_done"),
+    path("notes/<int:pk>/mark-done/", views.note_mark_done, name="mark_done"),
     path("notes/<int:pk>/pin/", views.note_toggle_pin, name="toggle_pin"),
 ]

@@ -89,6 +89,35 @@ def note_toggle_done(request, pk):
     return redirect(safe_next(request, note_place(note)))
 
 
+@permission_required("notes.change_note", raise_exception=True)
+def note_mark_done(request, pk):
+    """The reminder e-mail's "mark done": a GET shows the action and asks; only the POST marks it
+    done, under the toggle's rules, and only if the note is still the one shown (its version)."""
+    note = get_note_for_user(request, pk)
+    changed = False
+    if request.method == "POST":
+        if note.is_done:
+            messages.info(request, _("This action was already done."))
+            return redirect(note_place(note))
+        shown = request.POST.get("version", "")
+
+        def mark_done(note):
+            if str(note.version) != shown:
+                raise StaleEdit(f"note {note.pk} changed since the confirmation page was shown")
+            note.mark_done()
+
+        try:
+            note = toggle(note, mark_done, fields=["is_done", "done_at"])
+        except StaleEdit:
+            note = get_note_for_user(request, pk)
+            changed = True
+        else:
+            messages.success(request, _("Marked done."))
+            return redirect(note_place(note))
+    return render(request, "notes/note_mark_done.html", {"note": note, "contact": note.contact, "changed": changed},
+                  status=409 if changed else 200)
+
+
 @require_POST
 @permission_required("notes.change_note", raise_exception=True)
 def note_toggle_pin(request, pk):
