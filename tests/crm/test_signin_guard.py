@@ -2,6 +2,7 @@
 door (sign-in page, admin login, password change), counted in the database so every process
 and every server shares them."""
 
+import datetime
 import io
 import re
 
@@ -176,6 +177,20 @@ def test_password_change_limits_guesses_of_the_current_password(victim):
     # What was typed is not kept in the record the administrator sees.
     post_data = attempts().get(username="victim", ip_address=OFFICE).post_data
     assert "guess-" not in post_data and "Tres-Long" not in post_data and PASSWORD not in post_data
+
+
+def test_the_lock_ends_15_minutes_after_the_fifth_failure(victim):
+    from django.db.models import F
+
+    fail(5)
+    assert sign_in("victim").status_code == 429  # a try during the lock does not prolong it
+    attempts().update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=14))
+    assert sign_in("victim").status_code == 429
+    attempts().update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=1, seconds=1))
+    client = Client(REMOTE_ADDR=OFFICE)
+    client.force_login(victim)
+    assert change_password(client, PASSWORD).status_code == 302, "the password page lets the right one in"
+    assert signed_in(sign_in("victim", "Tres-Long-Mot-2026!"))
 
 
 def test_administrator_sees_and_lifts_a_lock(victim, boss):
