@@ -1,7 +1,10 @@
 """/healthz/ for load balancers: can this app server reach its database and its cache right now?
 
-Answers 200 {"status": "ok"} or 503 {"status": "unavailable"}, to anyone and without a
-session; which check failed and why goes to the log only. Costs one new database
+Answers 200 {"status": "ok"}, or 503 {"status": "unavailable"} when the database does not
+answer, to anyone and without a session; which check failed and why goes to the log only.
+A failing cache answers 200 {"status": "degraded"}: pages still work without it (slower,
+crm/cache.py), and a 503 there would make the load balancer take every app server out
+at once for a Redis outage. Costs one new database
 connection (not the request's persistent one, which may be the last one that works,
 nor a pooled one kept open) and three cache round trips.
 """
@@ -55,7 +58,7 @@ def cache_answers(alias: str = "default") -> bool:
 @require_safe
 @never_cache
 def healthz(request):
-    healthy = database_answers() & cache_answers()  # both run: the log names every failure
-    if healthy:
-        return JsonResponse({"status": "ok"})
-    return JsonResponse({"status": "unavailable"}, status=503)
+    database_ok, cache_ok = database_answers(), cache_answers()  # both run: the log names every failure
+    if not database_ok:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok" if cache_ok else "degraded"})
