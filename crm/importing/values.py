@@ -197,6 +197,7 @@ class Choices:
     """A value named by its code or its French or English label, any case or accents.
 
     `entries` are (value, names...) tuples; a name given for two values is ambiguous.
+    An error lists one name per value, the first it was given (its label in the reader's language).
     """
 
     def __init__(self, entries, *, unknown_message: str):
@@ -206,8 +207,9 @@ class Choices:
             for name in names:
                 if name:
                     self.by_name.setdefault(fold(str(name)).strip(), set()).add(value)
-            shown = self.names.setdefault(value, [])
-            shown += [str(name) for name in names if name and str(name) not in shown]
+            first = next((str(name) for name in names if name), None)
+            if first is not None:
+                self.names.setdefault(value, first)
         self.unknown_message = unknown_message
         self.known = {}  # cell → value, for the thousands of rows that say "Client"
 
@@ -222,13 +224,13 @@ class Choices:
         if found:
             raise CellError(_("“%(value)s” names several entries; use the other language’s label.")
                             % {"value": text_value})
-        accepted = ", ".join(" / ".join(names) for names in self.names.values())
+        accepted = ", ".join(self.names.values())
         raise CellError(self.unknown_message % {"value": text_value} + " " +
                         _("Accepted: %(accepted)s.") % {"accepted": accepted})
 
 
 def model_choices(choices) -> list[tuple]:
-    """(code, French label, English label) for a TextChoices class."""
+    """(code, label in the active language, French label, English label, code) for a TextChoices class."""
     from django.utils import translation
 
     entries = []
@@ -237,13 +239,17 @@ def model_choices(choices) -> list[tuple]:
             french = str(label)
         with translation.override("en"):
             english = str(label)
-        entries.append((code, code, french, english))
+        entries.append((code, str(label), french, english, code))
     return entries
 
 
 def labelled(queryset, *, unknown_message: str) -> Choices:
-    """Rows of a configurable list (label_fr, label_en) named by either label: 1 query."""
-    return Choices(queryset.values_list("pk", "label_fr", "label_en"), unknown_message=unknown_message)
+    """Rows of a configurable list (label_fr, label_en) named by either label, the active
+    language's first: 1 query."""
+    from django.utils.translation import get_language
+
+    fields = ["label_en", "label_fr"] if (get_language() or "fr").startswith("en") else ["label_fr", "label_en"]
+    return Choices(queryset.values_list("pk", *fields), unknown_message=unknown_message)
 
 
 class Users:

@@ -81,7 +81,7 @@ def test_missing_references_are_errors_not_skipped(contacts, rep, write_file, ro
 
 def test_an_unknown_type_lists_the_types(contacts, rep, write_file):
     path = write_file("x.csv", "Contact;Date;Assigné à;Type;Description\r\nFR-1;2026-11-01;rep;Visite;x\r\n")
-    with pytest.raises(CommandError, match="Rendez-vous / Meeting"):
+    with pytest.raises(CommandError, match="Valeurs acceptées : Note, Rendez-vous, Appel téléphonique,"):
         run_import("import_notes", path)
 
 
