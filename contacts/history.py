@@ -1,5 +1,6 @@
 """The contact file's History tab: changes to the contact and its people."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, ContactPerson
@@ -10,7 +11,10 @@ LIMIT = 50
 
 
 def contact_history(request, contact) -> dict:
-    """The last changes of the contact and its people, newest first (3 queries + users)."""
+    """The last changes of the contact and its people, newest first (3 queries + users).
+
+    The account manager belongs to the prospection module: with the module off, its changes are
+    not shown (an entry that changed only it is left out)."""
     records = sorted(
         [*Contact.history.filter(id=contact.pk).select_related("history_user")[: LIMIT + 1],
          *ContactPerson.history.filter(contact_id=contact.pk).select_related("history_user")[: LIMIT + 1]],
@@ -23,7 +27,8 @@ def contact_history(request, contact) -> dict:
             return str(_("Contact"))
         return " ".join(part for part in [record.first_name, record.last_name] if part)
 
-    return {"entries": history_entries(records, subject=subject)[:LIMIT]}
+    hidden = frozenset() if settings.PROSPECTION_ENABLED else frozenset({"account_manager"})
+    return {"entries": history_entries(records, subject=subject, hidden_fields=hidden)[:LIMIT]}
 
 
 slots.register(slots.CONTACT_TABS, slots.Panel(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import ProtectedError, RestrictedError
@@ -53,14 +54,18 @@ def contact_list(request):
 
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_export(request):
-    """CSV of exactly what the list shows with the same filters and sort (all pages)."""
+    """CSV of exactly what the list shows with the same filters and sort (all pages); the account
+    manager (prospection) only with that module on."""
     contacts = filtered_contacts(request).qs.defer("search_text")
-    header = [column for column, _field in CONTACT_COLUMNS] + ["account_manager"]
+    with_manager = settings.PROSPECTION_ENABLED
+    header = [column for column, _field in CONTACT_COLUMNS] + (["account_manager"] if with_manager else [])
 
     def rows():
         for contact in contacts.iterator(chunk_size=2000):
-            manager = contact.account_manager.get_username() if contact.account_manager else ""
-            yield [getattr(contact, field) for _column, field in CONTACT_COLUMNS] + [manager]
+            row = [getattr(contact, field) for _column, field in CONTACT_COLUMNS]
+            if with_manager:
+                row.append(contact.account_manager.get_username() if contact.account_manager else "")
+            yield row
 
     return csv_response(f"contacts-{timezone.localdate():%Y-%m-%d}.csv", header, rows())
 

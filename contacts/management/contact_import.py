@@ -17,6 +17,7 @@ batched inserts and updates (crm.importing.writing); search_text is computed her
 import struct
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from contacts.forms import HAS_SCHEME
 from contacts.models import Contact, ContactPerson
 from crm.importing import values, writing
-from crm.importing.engine import Column, Importer, Tally
+from crm.importing.engine import Column, Importer, Tally, header_key
 from crm.text import fold
 
 # Column key (as the contact list export writes it) → model attribute.
@@ -54,6 +55,11 @@ def website(value) -> str:
     return text
 
 
+# The account manager belongs to the prospection module: with the module off the column is
+# not accepted (an unknown column, refused with the reason), and not listed among the accepted ones.
+ACCOUNT_MANAGER_NAMES = ("gestionnaire de compte", "account manager", "gestionnaire")
+
+
 def contact_columns() -> list[Column]:
     field = Contact._meta.get_field
     person = ContactPerson._meta.get_field
@@ -65,7 +71,7 @@ def contact_columns() -> list[Column]:
         ("fr", "fr", "fr-ca", "fr-fr", "français", "francais", "french"),
         ("en", "en", "en-ca", "en-us", "en-gb", "anglais", "english"),
     ]
-    return [
+    columns = [
         Column("external_ref", ("référence externe", "external reference", "réf. externe", "référence",
                                 "reference", "ref", "réf", "id externe", "external id"), field=field("external_ref")),
         Column("name", ("nom", "name", "raison sociale", "entreprise", "company", "organisation", "organization",
@@ -91,8 +97,7 @@ def contact_columns() -> list[Column]:
                parse=values.Choices(languages, unknown_message=_("“%(value)s” is not a language of the site."))),
         Column("description", ("description", "commentaire", "commentaires", "comments", "remarques", "notes"),
                field=field("description")),
-        Column("account_manager", ("gestionnaire de compte", "account manager", "gestionnaire"),
-               parse=values.Users()),
+        Column("account_manager", ACCOUNT_MANAGER_NAMES, parse=values.Users()),
         Column("person_first_name", ("prénom", "first name", "given name", "prénom de la personne",
                                      "person first name"), field=person("first_name")),
         Column("person_last_name", ("nom de famille", "last name", "family name", "surname",
@@ -106,6 +111,9 @@ def contact_columns() -> list[Column]:
         Column("person_primary", ("personne principale", "principal", "primary contact", "primary",
                                   "primary person"), parse=values.boolean),
     ]
+    if not settings.PROSPECTION_ENABLED:
+        columns = [column for column in columns if column.key != "account_manager"]
+    return columns
 
 
 def card_to_row(card) -> dict:
@@ -176,6 +184,13 @@ class ContactImport(Importer):
         return card_to_row, VCARD_COLUMNS
 
     def check_header(self, keys):
+        if not settings.PROSPECTION_ENABLED:
+            # Refused as unknown by the engine; say why, so that the user knows to remove it.
+            accepted = {header_key(name) for name in ("account_manager", *ACCOUNT_MANAGER_NAMES)}
+            named = [str(name).strip() for name in self.source.header if header_key(name) in accepted]
+            if named:
+                return [_("“%(name)s”: the account manager is part of the prospection module, which is off on this "
+                          "site; remove the column to import the rest.") % {"name": named[0]}]
         if not {"name", "external_ref"} & keys:
             return [_("The file needs a column with the contact’s name (nom, name) or its external reference "
                       "(référence externe, external_ref).")]

@@ -43,7 +43,8 @@ def test_csv_response_writes_numbers_unquoted_and_neutralises_formulas():
 
 
 @pytest.mark.django_db
-def test_export_has_a_header_and_one_row_per_contact(rep_client, rep):
+def test_export_has_a_header_and_one_row_per_contact(rep_client, rep, settings):
+    settings.PROSPECTION_ENABLED = True  # the account manager column (off: test_module_off_account_manager.py)
     ContactFactory(name="Café Québec", email="cafe@quebec.example", city="Québec", account_manager=rep,
                    external_ref="CRM-9", status="client", description="Deux lignes\net une virgule, ici")
     response = rep_client.get(URL)

@@ -172,7 +172,8 @@ def test_a_value_under_no_header(write_file):
     ("A;;;inconnu", "Gestionnaire de compte", "inconnu"),
     (f"{'x' * 201};;;", "Nom", "200"),
 ])
-def test_each_bad_cell_says_its_row_column_and_why(write_file, row, column, reason):
+def test_each_bad_cell_says_its_row_column_and_why(write_file, row, column, reason, settings):
+    settings.PROSPECTION_ENABLED = True  # the account manager column is the prospection module's
     path = write_file("x.csv", f"Nom;Statut;Site web;Gestionnaire de compte\r\n{row}\r\n")
     with pytest.raises(CommandError) as error:
         run_import("import_contacts", path)
@@ -390,7 +391,8 @@ def test_vcard_only_for_contacts():
 # Formulas, export round trip ---------------------------------------------------------------------
 
 
-def test_formula_looking_text_is_stored_as_text_and_neutralised_on_export(write_file, rep_client):
+def test_formula_looking_text_is_stored_as_text_and_neutralised_on_export(write_file, rep_client, settings):
+    settings.PROSPECTION_ENABLED = True  # the export's last column is then the account manager
     path = write_file("x.csv", "nom,description,téléphone\r\n=1+1,'=SOMME(A1:A9),'+1 514 555-0101\r\n"
                                "'Allo,@mention,-5\r\n")
     run_import("import_contacts", path)
@@ -404,7 +406,10 @@ def test_formula_looking_text_is_stored_as_text_and_neutralised_on_export(write_
     assert ",'=SOMME(A1:A9)," in content and ",'@mention," in content
 
 
-def test_export_then_import_gives_the_same_contacts(rep_client, rep, write_file):
+def test_export_then_import_gives_the_same_contacts(rep_client, rep, write_file, settings):
+    # With the account manager (prospection); the round trip with the module off is in
+    # tests/prospection/test_module_off_account_manager.py.
+    settings.PROSPECTION_ENABLED = True
     ContactFactory(name="Café Québec", external_ref="CRM-9", status="client", kind="organization",
                    email="cafe@quebec.example", phone="+1 418-555-0199", website="https://cafe.example",
                    street="12, rue Saint-Jean\napp. 3", city="Québec", region="QC", postal_code="G1R 1N8",

@@ -29,6 +29,11 @@ rep = User.objects.create_user("rep", password="x", first_name="Luc", last_name=
 rep.groups.add(Group.objects.get(name="Sales reps"))
 boss = User.objects.create_superuser("boss", "boss@example.com", "x")
 contact = Contact.objects.create(name="Boulangerie Saint-Roch")
+# An account manager set earlier (by an import, or while the module was on), then changed.
+contact.account_manager = User.objects.create_user("gisele", first_name="Gisèle", last_name="Gestion")
+contact.save()
+contact.account_manager = User.objects.create_user("gaston", first_name="Gaston", last_name="Gérant")
+contact.save()
 client = Client(HTTP_ACCEPT_LANGUAGE="fr")
 client.force_login(rep)
 admin = Client(HTTP_ACCEPT_LANGUAGE="fr")
@@ -51,6 +56,8 @@ print(json.dumps({
     "chart": page(client, "/prospection/chart.svg"),
     "admin": page(admin, "/admin/"),
     "admin_lists": page(admin, "/admin/prospection/product/"),
+    "history": page(client, f"/contacts/{contact.pk}/?tab=history"),
+    "export_header": b"".join(client.get("/contacts/export.csv").streaming_content).decode().splitlines()[0],
 }))
 '''
 
@@ -114,3 +121,12 @@ def test_admin_index_has_no_prospection_entries(off_pages):
     assert "/admin/prospection/" not in admin["html"]
     assert "Prospection" not in admin["html"]
     assert "Opportunités de vente" not in admin["html"]
+
+
+def test_no_account_manager_in_the_history_or_the_export(off_pages):
+    history = off_pages["history"]
+    assert history["status"] == 200
+    assert "Gestionnaire de compte" not in history["html"]
+    assert "Gisèle Gestion" not in history["html"] and "Gaston Gérant" not in history["html"]
+    assert "account_manager" not in off_pages["export_header"]
+    assert off_pages["export_header"].lstrip("\ufeff").startswith("external_ref")
