@@ -1,5 +1,7 @@
 """Issue 15: defaults that never change by themselves, the sign-in page's language, and the words."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -111,3 +113,71 @@ def test_the_sign_in_page_choice_is_used_once():
     browser.post(reverse("logout"))
     Profile.objects.filter(user=user).update(language="fr")  # changed since, on another device
     assert sign_in(browser, "anglo").cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+
+
+# Commands speak the site's language (LANGUAGE_CODE), whatever the shell's
+
+def run_reminders(**settings_overrides):
+    import datetime
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.utils import translation
+
+    out = StringIO()
+    with override_settings(**settings_overrides), translation.override("en" if settings_overrides.get(
+            "LANGUAGE_CODE") == "fr" else "fr"):  # the shell's language is the other one
+        call_command("send_followup_reminders", "--date", datetime.date(2026, 11, 28).isoformat(), stdout=out)
+    return out.getvalue()
+
+
+def reminders_due(*users):
+    import datetime
+
+    from tests.factories import NoteFactory
+
+    for user in users:
+        NoteFactory(assigned_to=user, date=datetime.date(2026, 11, 28))
+
+
+def test_the_reminder_command_speaks_french_in_a_french_installation(rep, manager):
+    reminders_due(rep, manager)
+    assert run_reminders(LANGUAGE_CODE="fr") == "2 rappels envoyés.\n"
+    assert run_reminders(LANGUAGE_CODE="fr") == "0 rappel envoyé.\n"
+
+
+def test_the_reminder_command_speaks_english_in_an_english_installation(rep):
+    reminders_due(rep)
+    assert run_reminders(LANGUAGE_CODE="en") == "1 reminder sent.\n"
+    assert run_reminders(LANGUAGE_CODE="en") == "0 reminders sent.\n"
+
+
+def test_the_reminder_commands_help_is_in_the_sites_language():
+    from django.core.management import load_command_class
+    from django.test import override_settings
+
+    with override_settings(LANGUAGE_CODE="fr"):
+        parser = load_command_class("notes", "send_followup_reminders").create_parser("manage.py", "send_followup_reminders")
+    assert "Envoie à chaque utilisateur" in parser.format_help()
+    assert "AAAA-MM-JJ" in parser.format_help()
+
+
+def test_the_demo_command_speaks_the_sites_language(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    out = StringIO()
+    with translation.override("fr"):
+        call_command("seed_demo", stdout=out)
+    assert re.search(r"^Notes: \d+ items created$", out.getvalue(), re.M)
+    assert "Demo data ready. Sign in at" in out.getvalue() and "(sales rep)" in out.getvalue()
+    settings.LANGUAGE_CODE = "fr"
+    out = StringIO()
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out)
+    assert "Notes : 0 élément créé" in out.getvalue()
+    assert "Données de démonstration prêtes." in out.getvalue() and "(représentant)" in out.getvalue()

@@ -60,4 +60,4 @@ def test_demo_data_names_the_site_url(db, settings):
     settings.SITE_URL = "http://127.0.0.1:8100"
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert "Sign in at http://127.0.0.1:8100 with:" in out.getvalue()
+    assert "Connectez-vous à http://127.0.0.1:8100 avec :" in out.getvalue()

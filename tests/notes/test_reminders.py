@@ -59,7 +59,7 @@ def test_digest_lists_overdue_and_today_actions_with_links(rep, manager):
     NoteFactory(assigned_to=rep, date=days(-1), is_done=True, description="Déjà fait")
     NoteFactory(assigned_to=manager, date=days(0), description="Pour Marie")
 
-    assert run() == "2 reminder(s) sent.\n"
+    assert run() == "2 rappels envoyés.\n"
 
     mine = [message for message in mail.outbox if message.to == ["rep@example.com"]]
     assert len(mine) == 1
@@ -97,19 +97,19 @@ def test_each_user_gets_the_digest_in_their_language(rep, english_rep):
 def test_users_who_opted_out_get_nothing(rep):
     Profile.objects.create(user=rep, email_reminders=False)
     NoteFactory(assigned_to=rep, date=days(0))
-    assert run() == "0 reminder(s) sent.\n"
+    assert run() == "0 rappel envoyé.\n"
     assert mail.outbox == []
 
 
 def test_running_twice_the_same_day_sends_nothing_new(rep, english_rep):
     NoteFactory(assigned_to=rep, date=days(0))
     NoteFactory(assigned_to=english_rep, date=days(-2))
-    assert run() == "2 reminder(s) sent.\n"
-    assert run() == "0 reminder(s) sent.\n"
+    assert run() == "2 rappels envoyés.\n"
+    assert run() == "0 rappel envoyé.\n"
     assert len(mail.outbox) == 2
     assert ReminderLog.objects.filter(day=DAY).count() == 2
     # The next day is a new day.
-    assert run(days(1)) == "2 reminder(s) sent.\n"
+    assert run(days(1)) == "2 rappels envoyés.\n"
     assert len(mail.outbox) == 4
 
 
@@ -158,11 +158,11 @@ class FailingBackend(BaseEmailBackend):
 def test_a_digest_that_fails_is_sent_again_next_run(rep, settings):
     NoteFactory(assigned_to=rep, date=days(0))
     settings.MAILERS = {"default": {"BACKEND": "tests.notes.test_reminders.FailingBackend"}}
-    with pytest.raises(CommandError, match="could not be sent"):
+    with pytest.raises(CommandError, match="n’a pas pu être envoyé"):
         run()
     assert not ReminderLog.objects.exists()
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert run() == "1 reminder(s) sent.\n"
+    assert run() == "1 rappel envoyé.\n"
     assert len(mail.outbox) == 1
 
 
@@ -260,17 +260,17 @@ def test_a_run_killed_after_claiming_leaves_the_digest_to_the_next_run_once(migr
 
     # Right away, luc's claim may be a run that is still sending: it is left alone, and said so.
     out = finished(command(database_url, mailbox))
-    assert out.startswith("1 reminder(s) sent.\n")
-    assert "1 digest was claimed by another run less than 10 minutes ago" in out
+    assert out.startswith("1 rappel envoyé.\n")
+    assert "1 récapitulatif a été réservé par une autre exécution il y a moins de 10 minutes" in out
     assert received(mailbox) == ["marie@example.com"]
 
     age_claims(database_url, 11)
-    assert finished(command(database_url, mailbox)) == "1 reminder(s) sent.\n"
+    assert finished(command(database_url, mailbox)) == "1 rappel envoyé.\n"
     assert received(mailbox) == ["luc@example.com", "marie@example.com"]
     assert claims(database_url) == [("luc", True), ("marie", True)]
 
     age_claims(database_url, 60 * 24)
-    assert finished(command(database_url, mailbox)) == "0 reminder(s) sent.\n"
+    assert finished(command(database_url, mailbox)) == "0 rappel envoyé.\n"
     assert received(mailbox) == ["luc@example.com", "marie@example.com"]
 
 
@@ -278,11 +278,11 @@ def test_a_fresh_claim_of_another_run_is_left_alone_a_stale_one_is_taken_once(re
     NoteFactory(assigned_to=rep, date=days(0))
     claim = ReminderLog.objects.create(user=rep, day=DAY, claimed_at=timezone.now())
     out = run()
-    assert out.startswith("0 reminder(s) sent.\n")
+    assert out.startswith("0 rappel envoyé.\n")
     assert mail.outbox == []
     ReminderLog.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - datetime.timedelta(minutes=11))
-    assert run() == "1 reminder(s) sent.\n"
-    assert run() == "0 reminder(s) sent.\n"
+    assert run() == "1 rappel envoyé.\n"
+    assert run() == "0 rappel envoyé.\n"
     assert len(mail.outbox) == 1
     log = ReminderLog.objects.get()
     assert log.sent_at is not None and log.sent_at >= log.claimed_at
@@ -290,9 +290,9 @@ def test_a_fresh_claim_of_another_run_is_left_alone_a_stale_one_is_taken_once(re
 
 def test_a_sent_digest_is_never_taken_again_however_old(rep):
     NoteFactory(assigned_to=rep, date=days(0))
-    assert run() == "1 reminder(s) sent.\n"
+    assert run() == "1 rappel envoyé.\n"
     ReminderLog.objects.update(claimed_at=F("claimed_at") - datetime.timedelta(days=1))
-    assert run() == "0 reminder(s) sent.\n"
+    assert run() == "0 rappel envoyé.\n"
     assert len(mail.outbox) == 1
 
 

@@ -32,4 +32,4 @@ def test_seed_demo_covers_every_band_stage_and_product_and_runs_twice():
     output = StringIO()
     call_command("seed_demo", stdout=output)
     assert Opportunity.objects.count() == len(demo.OPPORTUNITIES)
-    assert "Prospection: 0 created" in output.getvalue()
+    assert "Prospection : 0 élément créé" in output.getvalue()
