@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,12 @@ class ContactPersonInline(VersionedInline, admin.TabularInline):
     extra = 0
 
 
+def without_account_manager(names):
+    if settings.PROSPECTION_ENABLED:
+        return names
+    return [name for name in names if name != "account_manager"]
+
+
 @admin.register(Contact)
 class ContactAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "status", "email", "phone", "city", "account_manager", "updated_at"]
@@ -37,6 +44,17 @@ class ContactAdmin(VersionedAdmin, admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [ContactPersonInline]
     show_full_result_count = False
+
+    # The account manager belongs to the prospection module: with it off, no column, filter or field.
+    def get_list_display(self, request):
+        return without_account_manager(super().get_list_display(request))
+
+    def get_list_filter(self, request):
+        return without_account_manager(super().get_list_filter(request))
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if settings.PROSPECTION_ENABLED else [*exclude, "account_manager"]
 
     def get_search_results(self, request, queryset, search_term):
         words = search_words(search_term)

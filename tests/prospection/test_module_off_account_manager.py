@@ -157,3 +157,44 @@ def test_import_help_does_not_mention_the_account_manager(module_off):
     parser = Command().create_parser("manage.py", "import_contacts")
     help_text = parser.format_help().lower()
     assert "gestionnaire" not in help_text and "account manager" not in help_text
+
+
+# Admin --------------------------------------------------------------------------------
+
+@pytest.fixture
+def admin_client(db):
+    from django.test import Client
+
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(boss)
+    return client
+
+
+def test_contact_admin_has_the_account_manager_when_on(module_on, admin_client, contact, rep):
+    set_account_manager(contact, rep)
+    assert "Gestionnaire de compte" in admin_client.get(reverse("admin:contacts_contact_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:contacts_contact_change", args=[contact.pk])).content.decode()
+    assert 'name="account_manager"' in page
+
+
+def test_contact_admin_has_no_account_manager_column_filter_or_field_when_off(module_off, admin_client, contact,
+                                                                              rep):
+    set_account_manager(contact, rep)
+    listing = admin_client.get(reverse("admin:contacts_contact_changelist"))
+    assert listing.status_code == 200
+    assert "Gestionnaire de compte" not in listing.content.decode()
+    assert "account_manager" not in listing.content.decode()
+    change = reverse("admin:contacts_contact_change", args=[contact.pk])
+    page = admin_client.get(change).content.decode()
+    assert 'name="account_manager"' not in page and "Gestionnaire de compte" not in page
+    # Saving the form keeps the account manager the module had set.
+    contact.refresh_from_db()
+    data = {"name": "Boulangerie Saint-Roch", "kind": contact.kind, "status": contact.status,
+            "language": contact.language, "email": "", "phone": "", "website": "", "street": "", "city": "",
+            "region": "", "postal_code": "", "country": "", "description": "", "external_ref": "",
+            "version": contact.version, "people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0"}
+    response = admin_client.post(change, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contact.refresh_from_db()
+    assert contact.account_manager == rep
