@@ -181,3 +181,21 @@ def test_the_demo_command_speaks_the_sites_language(settings):
         call_command("seed_demo", stdout=out)
     assert "Notes : 0 élément créé" in out.getvalue()
     assert "Données de démonstration prêtes." in out.getvalue() and "(représentant)" in out.getvalue()
+
+
+@pytest.mark.parametrize("site, shell, expected", [
+    ("fr", "en", r"^2 lignes importées en \d+,\d s\.$"),
+    ("en", "fr", r"^Imported 2 rows in \d+\.\d s\.$"),
+])
+def test_the_import_commands_speak_the_sites_language(settings, site, shell, expected):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = site
+    out = StringIO()
+    with translation.override(shell):
+        call_command("import_contacts", str(Path(__file__).parents[1] / "data" / "contacts_tab.tsv"), stdout=out)
+    assert re.search(expected, out.getvalue(), re.M), out.getvalue()
