@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
-from crm.text import digits, fold
+from crm.text import digits, fold, user_name
 
 # A search word made only of digits and the punctuation of phone numbers
 # is looked up by its digits, as search_text also holds every phone's digits.
@@ -28,6 +28,17 @@ def search_words(text: str) -> list[str]:
     return words
 
 
+class UserChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return user_name(obj)
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    """A user, shown by full name as everywhere else (not by user name)."""
+
+    field_class = UserChoiceField
+
+
 class ContactOrderingFilter(django_filters.OrderingFilter):
     """Sort by an allow-listed column, then by name and id so pages never overlap."""
 
@@ -42,8 +53,8 @@ class ContactOrderingFilter(django_filters.OrderingFilter):
 class ContactFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Contact.Status.choices, empty_label=_("All statuses"))
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Contact.Kind.choices, empty_label=_("All kinds"))
-    account_manager = django_filters.ModelChoiceFilter(
+    kind = django_filters.ChoiceFilter(label=_("Contact type"), choices=Contact.Kind.choices, empty_label=_("All types"))
+    account_manager = UserFilter(
         label=_("Account manager"), queryset=active_users, empty_label=_("Everyone")
     )
     ordering = ContactOrderingFilter(

@@ -145,6 +145,9 @@ class Contact(Versioned):
 class ContactPerson(Versioned):
     """A person at a contact ("personne contact"); versioned like the contact (crm.concurrency)."""
 
+    # The history names the person: "Émilie Bouchard — person added" (« personne ajoutée »).
+    history_kinds = {"+": _("person added"), "~": _("person changed"), "-": _("person removed")}
+
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="people"
     )

@@ -13,8 +13,16 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+# What happened, agreed in French with the model's noun: a model whose noun is feminine
+# (une note, une opportunité) says `history_kinds = FEMININE_KINDS`; others set their own words.
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+FEMININE_KINDS = {
+    "+": pgettext_lazy("feminine noun", "created"),
+    "~": pgettext_lazy("feminine noun", "changed"),
+    "-": pgettext_lazy("feminine noun", "deleted"),
+}
 HIDDEN = {"id", "version", "search_text", "updated_at", "created_at", "done_at"}
 
 
@@ -101,7 +109,8 @@ def history_entries(records: list, *, subject, hide=None, hidden_fields=frozense
         if record.history_type == "~" and not changes:
             continue
         entries.append(Entry(
-            when=record.history_date, who=record.history_user, kind=str(KINDS[record.history_type]),
+            when=record.history_date, who=record.history_user,
+            kind=str(getattr(record.instance_type, "history_kinds", KINDS)[record.history_type]),
             subject=subject(record), changes=changes,
         ))
     return entries

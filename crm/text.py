@@ -50,3 +50,8 @@ def digits(text: str) -> str:
     if text.isascii():
         return _NOT_DIGITS.sub("", text)
     return "".join(c for c in text if c.isdigit())  # isdigit(): other scripts' digits too
+
+
+def user_name(user) -> str:
+    """The name people see for a user everywhere: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()

@@ -7,12 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedForm
+from crm.text import user_name
 from notes.models import Note, NoteType
 
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return user_name(user)
 
 
 class NoteTypeChoiceField(forms.ModelChoiceField):

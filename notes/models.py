@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from contacts.models import Contact
 from crm.concurrency import Versioned
 from crm.defaults import DefaultQuerySet, HasDefault, one_default
+from crm.history import FEMININE_KINDS
 
 
 class NoteType(HasDefault):
@@ -86,6 +87,8 @@ class NoteQuerySet(models.QuerySet):
 
 class Note(Versioned):
     """A note on a contact: an action until it is done, then a history note."""
+
+    history_kinds = FEMININE_KINDS  # « Note — créée »
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="notes"

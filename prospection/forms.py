@@ -12,11 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from contacts.forms import AccountManagerForm
 from crm.concurrency import VersionedForm
 from crm.formatting import format_number
+from crm.text import user_name
 from prospection.models import Category, Opportunity, Product, Stage
-
-
-def user_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def users_offered(current_id=None):

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from contacts.models import Contact, ContactPerson
 from crm.concurrency import Versioned
 from crm.defaults import DefaultQuerySet, HasDefault, one_default
+from crm.history import FEMININE_KINDS
 from prospection.expressions import OpportunityTotal
 
 # Success bands of the dashboard chart: a band holds its lower bound; 100 % is in the last.
@@ -198,6 +199,8 @@ def figures_of(sums: dict[int, tuple[int, Decimal, Decimal]]) -> dict:
 
 class Opportunity(Versioned):
     """A sales opportunity ("opportunité de vente") on a contact."""
+
+    history_kinds = FEMININE_KINDS  # « Site web — créée »
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="opportunities"

@@ -12,10 +12,11 @@ from crm.concurrency import StaleEdit
 from crm.csv_export import csv_response
 from crm.history import history_entries
 from crm.pagination import paginate, query_without
+from crm.text import user_name
 from prospection import chart
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
-from prospection.forms import OpportunityForm, ProspectInfoForm, user_name
+from prospection.forms import OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
 

@@ -41,7 +41,7 @@ def test_add_a_person_from_the_contact_file(rep_client, contact):
     person = contact.people.get()
     assert response.redirect_chain == [(contact.get_absolute_url() + "#people", 302)]
     assert (person.full_name, person.role, person.is_primary) == ("Émilie Bouchard", "Propriétaire", True)
-    assert "Émilie Bouchard ajouté(e)." in response.text
+    assert "Personne ajoutée : Émilie Bouchard." in response.text
     contact.refresh_from_db()
     assert "emilie bouchard" in contact.search_text
     assert "emilie@saintroch.example" in contact.search_text
@@ -115,7 +115,7 @@ def test_edit_a_person(rep_client, contact_with_people):
     response = rep_client.post(edit_url(sophie), edited(sophie, last_name="Pelletier", role="Comptable"), follow=True)
     sophie.refresh_from_db()
     assert (sophie.last_name, sophie.role) == ("Pelletier", "Comptable")
-    assert "Sophie Pelletier enregistré(e)." in response.text
+    assert "Personne enregistrée : Sophie Pelletier." in response.text
     contact_with_people.refresh_from_db()
     assert "pelletier" in contact_with_people.search_text
     assert "cote" not in contact_with_people.search_text
@@ -149,7 +149,7 @@ def test_remove_a_person(rep_client, contact_with_people):
     sophie = contact_with_people.people.get(first_name="Sophie")
     response = rep_client.post(delete_url(sophie), follow=True)
     assert response.redirect_chain == [(contact_with_people.get_absolute_url() + "#people", 302)]
-    assert "Sophie Côté retiré(e)." in response.text
+    assert "Personne retirée : Sophie Côté." in response.text
     assert not ContactPerson.objects.filter(pk=sophie.pk).exists()
     assert Contact.objects.filter(pk=contact_with_people.pk).exists()
     assert rep_client.get(reverse("contacts:list"), {"q": "sophie"}).context["page"].paginator.count == 0

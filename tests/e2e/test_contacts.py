@@ -24,7 +24,7 @@ def add_person(page, first_name: str, last_name: str, *, role: str = "", email: 
     if primary:
         form.get_by_label("Contact principal").check()
     form.get_by_role("button", name="Ajouter", exact=True).click()
-    expect(page.get_by_role("alert").filter(has_text=f"{first_name} {last_name} ajouté(e).")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text=f"Personne ajoutée : {first_name} {last_name}.")).to_be_visible()
 
 
 def test_rep_creates_a_contact_with_two_people_finds_it_and_opens_its_file(page, rep, manager):
@@ -120,7 +120,7 @@ def test_manager_fixes_a_person_then_deletes_the_contact_after_confirming(page, 
     screenshot(page, "contact-person-error-fr")
     form.get_by_label("Courriel").fill("line@gagne.example")
     form.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Line Gagné enregistré(e).")).to_be_visible()
+    expect(page.get_by_text("Personne enregistrée : Line Gagné.")).to_be_visible()
 
     page.get_by_role("link", name="Supprimer").click()
     expect(page.get_by_role("heading", name="Supprimer « Imprimerie Gagné » ?")).to_be_visible()

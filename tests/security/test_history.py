@@ -38,7 +38,7 @@ def test_people_added_and_removed_show_on_the_contact_history(rep_client, contac
     person = ContactPerson.objects.get()
     rep_client.post(reverse("contacts:person_delete", args=[contact.pk, person.pk]))
     kinds = [(entry.subject, entry.kind) for entry in history_tab(rep_client, contact).context["tab_context"]["entries"]]
-    assert ("Émilie Bouchard", "supprimé") in kinds and ("Émilie Bouchard", "créé") in kinds
+    assert ("Émilie Bouchard", "personne retirée") in kinds and ("Émilie Bouchard", "personne ajoutée") in kinds
 
 
 def test_note_history_is_on_the_note_and_only_for_those_who_may_see_it(rep, rep_client, manager, manager_client, contact):

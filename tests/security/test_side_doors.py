@@ -137,7 +137,7 @@ def test_history_diffs_against_the_last_version_a_rep_could_see(contact, rep, ma
     assert "Marge secrète" not in response.text
     changed, created = response.context["data"]["entries"]
     assert ("Description", "Premier jet", "Version finale") in changed.changes
-    assert created.kind == "créé"
+    assert created.kind == "créée"  # la note
 
 
 def test_admin_history_of_a_note_hides_changes_made_while_admin_only(contact, rep, secret_note):
