@@ -2,7 +2,8 @@
 
 Whoever holds the secret address reads the notes assigned to its owner that
 the owner may see today (permissions are checked on every request), from 30
-days back to a year ahead.
+days back to a year ahead. Actions with a time ring (VALARM) the owner's chosen minutes
+before, when the owner chose an alarm in My preferences (Profile.calendar_alarm).
 """
 
 import datetime

@@ -217,3 +217,10 @@ def test_a_signed_out_recipient_signs_in_and_comes_back_to_the_question(rep, act
     client.post(url, {"version": action.version})
     action.refresh_from_db()
     assert action.is_done
+
+
+def test_the_confirmation_page_in_english(rep_client_en, action):
+    page = rep_client_en.get(mark_done_url(action)).content.decode()
+    assert "Mark this action done?" in page and "Yes, mark done" in page and "Open the note" in page
+    response = rep_client_en.post(mark_done_url(action), {"version": action.version}, follow=True)
+    assert "Marked done." in response.content.decode()
