@@ -2,8 +2,8 @@
 
 Whoever holds the secret address reads the notes assigned to its owner that
 the owner may see today (permissions are checked on every request), from 30
-days back to a year ahead. Actions with a time ring (VALARM) the owner's chosen minutes
-before, when the owner chose an alarm in My preferences (Profile.calendar_alarm).
+days back to a year ahead. Actions with a time from today on ring (VALARM) the owner's chosen
+minutes before, when the owner chose an alarm in My preferences (Profile.calendar_alarm).
 """
 
 import datetime
@@ -149,8 +149,8 @@ def utc(moment: datetime.datetime) -> str:
 
 def event_lines(row, *, zone: str, host: str, contact_url, summaries: tuple[str, str], type_label: str,
                 alarm: tuple[int, str] | None = None) -> list[str]:
-    """One note as a VEVENT, its content lines unfolded; `alarm` (minutes before, description
-    format) gives an action with a time a VALARM."""
+    """One note as a VEVENT, its content lines unfolded; with `alarm` (minutes before, description
+    format; see rings), a VALARM."""
     pk, date, time, is_done, description, created_at, updated_at, contact_id, contact_name = row[:9]
     url = settings.SITE_URL + contact_url(contact_id)
     stamp = utc(updated_at)
@@ -166,12 +166,20 @@ def event_lines(row, *, zone: str, host: str, contact_url, summaries: tuple[str,
     summary = summaries[is_done] % {"type": type_label, "contact": contact_name}
     lines += [f"SUMMARY:{text(summary)}", f"DESCRIPTION:{text(description)}\\n\\n{text(url)}", f"URL:{url}",
               f"CATEGORIES:{text(type_label)}", "CLASS:PRIVATE"]
-    if alarm is not None and time is not None and not is_done:
+    if alarm is not None:
         minutes, description = alarm
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"TRIGGER:-PT{minutes}M",
                   f"DESCRIPTION:{text(description % {'summary': summary})}", "END:VALARM"]
     lines.append("END:VEVENT")
     return lines
+
+
+def rings(row, *, on: datetime.date) -> bool:
+    """Whether a note of feed_notes gets the owner's alarm: an action with a time, today or later.
+    Not an all-day note (no moment to ring before), not a done one, not an overdue one: choosing
+    an alarm would otherwise pop up a month of missed alarms at once."""
+    _pk, date, time, is_done = row[:4]
+    return time is not None and not is_done and date >= on
 
 
 @functools.lru_cache(maxsize=4)
@@ -202,7 +210,8 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
                 type_labels[type_id] = NoteType(label_fr=row[10], label_en=row[11]).label
             timed = timed or row[2] is not None
             events += event_lines(row, zone=zone, host=host, contact_url=contact_url, summaries=summaries,
-                                  type_label=type_labels[type_id], alarm=alarm)
+                                  type_label=type_labels[type_id],
+                                  alarm=alarm if alarm and rings(row, on=on) else None)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Relance//Calendar//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", f"X-WR-CALNAME:{text(name)}", f"X-WR-TIMEZONE:{text(zone)}",
             f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}", f"X-PUBLISHED-TTL:{REFRESH}"]

@@ -61,14 +61,19 @@ def test_a_day_before(rep, rep_feed):
     assert alarm["TRIGGER"].dt == -datetime.timedelta(days=1)
 
 
-def test_all_day_and_done_notes_do_not_ring(rep, rep_feed):
+def test_all_day_done_and_overdue_notes_do_not_ring(rep, rep_feed):
     choose_alarm(rep, 10)
     all_day = NoteFactory(assigned_to=rep, date=days_from_today(2), time=None)
-    done = NoteFactory(assigned_to=rep, date=days_from_today(-1), time=datetime.time(10, 0), is_done=True)
+    done = NoteFactory(assigned_to=rep, date=days_from_today(2), time=datetime.time(10, 0), is_done=True)
+    # Past: choosing an alarm must not pop up a month of missed ones.
+    overdue = NoteFactory(assigned_to=rep, date=days_from_today(-1), time=datetime.time(10, 0))
+    today = NoteFactory(assigned_to=rep, date=days_from_today(0), time=datetime.time(23, 0))
     timed = NoteFactory(assigned_to=rep, date=days_from_today(3), time=datetime.time(10, 0))
     found = events(fetch(rep_feed.token))
     assert alarms(found[f"note-{all_day.pk}"]) == []
     assert alarms(found[f"note-{done.pk}"]) == []
+    assert alarms(found[f"note-{overdue.pk}"]) == []
+    assert len(alarms(found[f"note-{today.pk}"])) == 1
     assert len(alarms(found[f"note-{timed.pk}"])) == 1
 
 
