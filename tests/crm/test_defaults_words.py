@@ -199,3 +199,14 @@ def test_the_import_commands_speak_the_sites_language(settings, site, shell, exp
     with translation.override(shell):
         call_command("import_contacts", str(Path(__file__).parents[1] / "data" / "contacts_tab.tsv"), stdout=out)
     assert re.search(expected, out.getvalue(), re.M), out.getvalue()
+
+
+def test_the_default_type_cannot_be_deleted_in_the_admin_even_in_bulk(admin_client_fr):
+    note = NoteType.objects.get(is_default=True)
+    visit = add_type_in_admin(admin_client_fr)
+    assert admin_client_fr.get(f"/admin/notes/notetype/{note.pk}/delete/").status_code == 403
+    admin_client_fr.post("/admin/notes/notetype/", {
+        "action": "delete_selected", "_selected_action": [note.pk, visit.pk], "post": "yes",
+    })
+    assert NoteType.objects.filter(pk=note.pk).exists()
+    assert default_type_labels() == ["Note"]
