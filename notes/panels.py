@@ -3,6 +3,7 @@
 import datetime
 from functools import partial
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -72,8 +73,10 @@ def next_days_panel(request) -> dict:
 
 
 def pinned_panel(request) -> dict:
-    """Pinned notes assigned to me or on contacts I manage."""
-    mine = Q(assigned_to=request.user) | Q(contact__account_manager=request.user)
+    """Pinned notes assigned to me or, with the prospection module on, on contacts I manage."""
+    mine = Q(assigned_to=request.user)
+    if settings.PROSPECTION_ENABLED:  # off, nobody is shown as managing a contact
+        mine |= Q(contact__account_manager=request.user)
     return first_few(Note.objects.visible_to(request.user).filter(mine, is_pinned=True).order_by("-date", "-pk"))
 
 

@@ -198,3 +198,23 @@ def test_contact_admin_has_no_account_manager_column_filter_or_field_when_off(mo
     assert response.status_code == 302, response.content.decode()[:2000]
     contact.refresh_from_db()
     assert contact.account_manager == rep
+
+
+# Home page --------------------------------------------------------------------------------
+
+def pinned_on_home(client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("module_is_on", [True, False])
+def test_home_pins_notes_of_contacts_i_manage_only_with_the_module(settings, rep, rep_client, contact,
+                                                                   module_is_on):
+    from tests.factories import NoteFactory
+
+    settings.PROSPECTION_ENABLED = module_is_on
+    colleague = UserFactory(username="colleague")
+    set_account_manager(contact, rep)
+    NoteFactory(contact=contact, assigned_to=colleague, is_pinned=True, description="Épinglée par une collègue")
+    assert ("Épinglée par une collègue" in pinned_on_home(rep_client)) is module_is_on
