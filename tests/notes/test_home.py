@@ -39,7 +39,8 @@ def test_my_day_sorts_my_actions_into_panels(rep, rep_client, manager):
     assert contact.get_absolute_url() in page
 
 
-def test_pinned_notes_of_contacts_i_manage_show_too(rep, rep_client, manager):
+def test_pinned_notes_of_contacts_i_manage_show_too(rep, rep_client, manager, settings):
+    settings.PROSPECTION_ENABLED = True  # off, nobody manages a contact (test_module_off_account_manager.py)
     mine = ContactFactory(account_manager=rep)
     NoteFactory(contact=mine, assigned_to=manager, is_pinned=True, description="on my contact")
     assert descriptions(panel(rep_client.get(reverse("home")), "pinned")) == ["on my contact"]
