@@ -40,7 +40,7 @@ users = get_user_model().objects.filter(username__startswith="bench-").order_by(
 for user in users:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "crm.auth_backends.OneQueryModelBackend"  # one that settings list
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     print("SESSION", session.session_key, user.pk)

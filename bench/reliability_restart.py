@@ -52,7 +52,7 @@ from notes.models import NoteType
 user = get_user_model().objects.get(username="luc")
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "crm.auth_backends.OneQueryModelBackend"  # one that settings list
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(session.session_key, user.pk, NoteType.objects.first().pk,
