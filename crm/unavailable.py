@@ -8,7 +8,7 @@ language with `Retry-After`, and the log one warning line.
 
 import logging
 
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
@@ -24,6 +24,23 @@ def connection_lost() -> bool:
     """No open connection, or the server dropped the one we had (psycopg marks it closed)."""
     raw = connection.connection
     return raw is None or bool(getattr(raw, "closed", False))
+
+
+# PostgreSQL's SQLSTATEs for "the connection is gone": class 08 (connection exception),
+# the server shutting down or restarting (57P01–57P03), too many connections (53300).
+CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def is_lost_connection(error: BaseException | None) -> bool:
+    """A database error that comes from the connection being gone, not from a query.
+
+    Asked after the fact (the 500 handler), the connection may already have been
+    closed and opened again by then: the server's SQLSTATE says it too.
+    """
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    return connection_lost() or sqlstate.startswith(CONNECTION_SQLSTATES)
 
 
 def busy_response() -> HttpResponse:
@@ -59,7 +76,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError) and connection_lost():
+        if is_lost_connection(exception):
             logger.warning("Database connection lost during the request, answered 503: %s", first_line(exception))
             return busy_response()
         return None

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -11,7 +13,7 @@ from django.utils.translation import activate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import slots
+from crm import slots, unavailable
 from crm.forms import PasswordChangeForm, ProfileForm, SignInForm
 from crm.models import Profile
 
@@ -127,6 +129,10 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
+    # A connection lost after the view (atomic_writes' commit, the session's save)
+    # escapes DatabaseUnavailableMiddleware.process_exception: still "busy", not a bug.
+    if unavailable.is_lost_connection(sys.exception()):
+        return unavailable.busy_response()
     # Rendered without the request: no context processor may touch the
     # database, which may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())

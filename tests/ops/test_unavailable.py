@@ -102,6 +102,34 @@ def test_a_connection_dropped_mid_write_answers_503_and_writes_nothing(
     assert not Note.objects.exists()
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has no server that could drop the connection")
+def test_a_connection_dropped_before_the_commit_answers_503_and_writes_nothing(
+    migrated_data_restored, rep, contact, monkeypatch
+):
+    """The view has finished (its message is being added) when PostgreSQL ends the
+    connection: the commit of atomic_writes fails outside the view, and the answer is
+    still the 503 page, not a 500 (3 of 3,692 in bench/reliability_restart.py)."""
+    from django.contrib import messages
+
+    success = messages.success
+
+    def drop_connection(*args, **kwargs):
+        admin = connections.create_connection("default")
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+        admin.close()
+        return success(*args, **kwargs)
+
+    client = client_for(rep)
+    client.raise_request_exception = False
+    monkeypatch.setattr(messages, "success", drop_connection)
+    response = client.post(reverse("notes:create", args=[contact.pk]), {
+        "assigned_to": rep.pk, "date": "2026-11-28", "type": 1, "description": "perdue", "version": 0})
+    assert response.status_code == 503
+    assert "Relance est momentanément surchargé" in response.content.decode()
+    assert not Note.objects.exists()
+
+
 @pytest.mark.django_db
 def test_other_database_errors_stay_500(rep, monkeypatch):
     # A query the database refuses on a working connection is a bug, not a busy server.
