@@ -78,6 +78,14 @@ def test_the_health_check_still_answers_in_json(refuse_connections, monkeypatch)
     assert response.status_code == 503 and response.json() == {"status": "unavailable"}
 
 
+def end_the_requests_connection() -> None:
+    """What a PostgreSQL restart does to the request's connection (from another connection)."""
+    admin = connections.create_connection("default")
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    admin.close()
+
+
 @pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has no server that could drop the connection")
 def test_a_connection_dropped_mid_write_answers_503_and_writes_nothing(
     migrated_data_restored, rep, contact, monkeypatch
@@ -87,10 +95,7 @@ def test_a_connection_dropped_mid_write_answers_503_and_writes_nothing(
     create_history = HistoricalRecords.create_historical_record
 
     def drop_connection(*args, **kwargs):
-        admin = connections.create_connection("default")
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-        admin.close()
+        end_the_requests_connection()
         return create_history(*args, **kwargs)
 
     client = client_for(rep)
@@ -114,10 +119,7 @@ def test_a_connection_dropped_before_the_commit_answers_503_and_writes_nothing(
     success = messages.success
 
     def drop_connection(*args, **kwargs):
-        admin = connections.create_connection("default")
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-        admin.close()
+        end_the_requests_connection()
         return success(*args, **kwargs)
 
     client = client_for(rep)
