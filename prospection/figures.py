@@ -74,16 +74,21 @@ def filter_values(opportunity_filter) -> dict | None:
     changes without any write to opportunities. Filters the form refused are
     left out, as the FilterSet leaves them out of its queryset.
     """
+    # The open/closed scope is always part of the key: "no choice" means its default.
+    scope = {"outcome": opportunity_filter.scope()}
     if not opportunity_filter.is_bound:
-        return {}
+        return scope
     opportunity_filter.errors  # noqa: B018  (cleans the form)
     data = opportunity_filter.form.cleaned_data
     if data.get("q"):
         return None
     return {
-        name: getattr(data[name], "pk", data[name])
-        for name in opportunity_filter.Meta.fields
-        if data.get(name) not in (None, "")
+        **{
+            name: getattr(data[name], "pk", data[name])
+            for name in opportunity_filter.Meta.fields
+            if data.get(name) not in (None, "")
+        },
+        **scope,
     }
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from crm import slots
 from crm.slots import Panel
 from prospection.forms import ProspectInfoForm
-from prospection.models import Opportunity
+from prospection.models import DEFAULT_SCOPE, Opportunity
 
 
 def contact_tab_context(request, contact) -> dict:
@@ -33,7 +33,8 @@ def home_context(request) -> dict | None:
     """
     if not request.user.has_perm("prospection.view_opportunity"):
         return None
-    return {"figures": Opportunity.objects.open().for_representative(request.user).figures()}
+    # What « Mes opportunités » shows by default (the panel links there): the same scope.
+    return {"figures": Opportunity.objects.in_scope(DEFAULT_SCOPE).for_representative(request.user).figures()}
 
 
 slots.register(slots.CONTACT_TABS, Panel(
