@@ -45,6 +45,16 @@ def format_money(value, *, language: str | None = None, currency: str | None = N
     return f"{symbol}{number}"
 
 
+def format_percent(value, *, language: str | None = None) -> str:
+    """35 → "35 %" in French (no-break space), "35%" in English."""
+    if value is None or value == "":
+        return ""
+    return f"{value}{NBSP}%" if is_french(language) else f"{value}%"
+
+
+# Ways a model may ask for its values to be written (`field_formats = {"value": "money"}`, read by crm/history.py).
+FORMATTERS = {"money": format_money, "percent": format_percent}
+
 
 # Dates. Which format a place uses is a Django format name (DATE_FORMAT for text and
 # cards, SHORT_DATE_FORMAT for tables...); what each name writes is in the language's
