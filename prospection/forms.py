@@ -153,3 +153,25 @@ class OpportunityForm(VersionedForm):
             # The % shown was the default stage's: left alone, it follows the stage chosen.
             cleaned_data["success_percent"] = stage.probability
         return cleaned_data
+
+
+class BoardMoveForm(forms.Form):
+    """A card's move on the board: the new stage, with the version the board was drawn with.
+
+    The same POST comes from a drag and drop (htmx) and from the card's own menu and button.
+    """
+
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("Stage"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lost_reason = forms.ModelChoiceField(
+        queryset=LostReason.objects.active(), required=False, label=_("Lost reason"),
+        empty_label=_("(choose a reason)"),
+    )
+    lost_comment = forms.CharField(
+        required=False, label=_("Comment on the loss"), widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    board_query = forms.CharField(required=False, widget=forms.HiddenInput)  # the board's filters
+
+    def __init__(self, *args, opportunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = Stage.objects.offered(opportunity.stage_id)

@@ -5,6 +5,8 @@ from prospection import views
 app_name = "prospection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("board/", views.board, name="board"),
+    path("<int:pk>/move/", views.board_move, name="board_move"),
     path("chart.svg", views.band_chart, name="chart"),
     path("export.csv", views.export, name="export"),
     path("contacts/<int:contact_pk>/info/", views.save_prospect_info, name="prospect_info"),

@@ -1,9 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,9 +17,10 @@ from crm.history import history_entries
 from crm.pagination import paginate, query_without
 from crm.text import user_name
 from prospection import chart
+from prospection.board import board_filter, board_query, board_stages, build_board, columns_for
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
-from prospection.forms import OpportunityForm, ProspectInfoForm
+from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
 
@@ -184,3 +188,94 @@ def opportunity_delete(request, pk):
         messages.success(request, _("Sales opportunity “%(subject)s” deleted.") % {"subject": opportunity.subject})
         return redirect(contact_tab_url(opportunity.contact))
     return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
+
+
+def board_context(request, query: QueryDict) -> dict:
+    """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
+    opportunity_filter = board_filter(query)
+    columns = build_board(opportunity_filter.qs)
+    return {
+        "filter": opportunity_filter,
+        "columns": columns,
+        "move_stages": [column.stage for column in columns if column.stage.is_active],
+        "board_query": board_query(query).urlencode(),
+        "today": timezone.localdate(),
+        "can_change": request.user.has_perm("prospection.change_opportunity"),
+    }
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def board(request):
+    """The pipeline by stage, with the dashboard's filters from the URL (so it can be bookmarked)."""
+    context = board_context(request, request.GET)
+    context["mine"] = request.GET.get("representative") == str(request.user.pk)
+    return render(request, "prospection/board.html", context)
+
+
+@require_POST
+@permission_required("prospection.change_opportunity", raise_exception=True)
+def board_move(request, pk):
+    """Move a card to another stage, under the form's rules (Opportunity.apply_stage_rules).
+
+    htmx (a drag and drop, or the card's button with JavaScript): answers the card in its new column
+    and both columns' headers (out-of-band swaps). Without JavaScript: back to the board with a message.
+    A stale version is refused (nothing changes) and the columns are drawn again; a move to a lost
+    stage without a reason asks for one.
+    """
+    opportunity = get_opportunity_for_user(request, pk)
+    form = BoardMoveForm(request.POST, opportunity=opportunity)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    query = QueryDict(request.POST.get("board_query", ""))
+    back = reverse("prospection:board") + (f"?{board_query(query).urlencode()}" if board_query(query) else "")
+    if not form.is_valid():
+        return board_refused(request, query, back, is_htmx,
+                             _("“%(subject)s” was not moved: choose one of the stages offered.")
+                             % {"subject": opportunity.subject})
+    old_stage, stage = opportunity.stage, form.cleaned_data["stage"]
+    opportunity.stage = stage
+    opportunity.version = form.cleaned_data["version"]
+    if form.cleaned_data["lost_reason"] is not None:
+        opportunity.lost_reason = form.cleaned_data["lost_reason"]
+        opportunity.lost_comment = form.cleaned_data["lost_comment"]
+    try:
+        with transaction.atomic():
+            opportunity.save()
+    except StaleEdit:
+        return board_refused(request, query, back, is_htmx, _(
+            "“%(subject)s” was not moved: someone changed it since the board was shown. "
+            "The board now shows it as it is; move it again if you still want to."
+        ) % {"subject": opportunity.subject})
+    except ValidationError as error:
+        if "lost_reason" not in error.message_dict:
+            raise
+        opportunity.stage = old_stage
+        template = "prospection/_board_reason.html" if is_htmx else "prospection/board_reason.html"
+        return render(request, template, {
+            "opportunity": opportunity, "stage": stage, "form": form, "board_query": board_query(query).urlencode(),
+            "back": back, "reason_error": error.message_dict["lost_reason"][0],
+        }, status=200 if is_htmx else 400)
+    message = _("“%(subject)s” moved to “%(stage)s”.") % {"subject": opportunity.subject, "stage": stage.label}
+    if not is_htmx:
+        messages.success(request, message)
+        return redirect(back)
+    opportunity_filter = board_filter(query)
+    stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
+    return render(request, "prospection/_board_moved.html", {
+        "opp": opportunity, "columns": columns_for(opportunity_filter.qs, stages), "message": message,
+        "move_stages": board_stages([]),
+        "board_query": board_query(query).urlencode(), "today": timezone.localdate(), "can_change": True,
+    })
+
+
+def board_refused(request, query, back, is_htmx, message):
+    """A move that changed nothing: the board drawn again (htmx) or back to it, with the reason."""
+    if not is_htmx:
+        messages.error(request, message)
+        return redirect(back)
+    context = board_context(request, query)
+    context["refusal"] = message
+    # 200, not 409: htmx swaps only successful answers, and this one must replace the columns.
+    response = render(request, "prospection/_board_columns.html", context)
+    response["HX-Retarget"] = "#board"
+    response["HX-Reswap"] = "outerHTML"
+    return response
