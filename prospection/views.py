@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -62,13 +62,9 @@ def band_chart(request):
     opportunity_filter = filtered_opportunities(request)
     figures = dashboard_figures(opportunity_filter)
     subtitle = " · ".join(opportunity_filter.describe())
-    etag = '"%s"' % chart.cache_key(figures, subtitle, chart.current_language()).rsplit(":", 1)[1]
-    if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponseNotModified(headers={"ETag": etag})
-    response = HttpResponse(chart.band_chart_svg(figures, subtitle=subtitle), content_type="image/svg+xml")
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    language = chart.current_language()
+    return chart.svg_response(request, chart.cache_key(figures, subtitle, language),
+                              lambda: chart.render_band_chart(figures, subtitle=subtitle, language=language))
 
 
 EXPORT_HEADER = [
