@@ -436,11 +436,11 @@ class Opportunity(Versioned):
             # Followed the stage, or reopened (the hand-set % was replaced by 100 or 0 on closing).
             self.success_percent = stage.probability
             self.probability_set_by_hand = False
+        given_date = loaded is None or self.closed_on != loaded["closed_on"]  # a date typed or imported
         if stage.is_open:
             self.closed_on = None
-        elif (stage.outcome != previous_outcome or self.closed_on is None) and (
-                loaded is None or self.closed_on == loaded["closed_on"]):
-            self.closed_on = timezone.localdate()  # closing now, unless a date was given (an import)
+        elif self.closed_on is None or (stage.outcome != previous_outcome and not given_date):
+            self.closed_on = timezone.localdate()  # closing now
         if stage.outcome != Stage.Outcome.LOST:
             self.lost_reason = None
             self.lost_comment = ""

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,6 +72,8 @@ EXPORT_HEADER = [
     "subject", "contact", "contact_external_ref", "product", "stage", "outcome", "contact_person",
     "category", "value", "purchase_costs", "success_percent", "total", "representative",
     "expected_close_date", "created_at", "updated_at",
+    # Issue 17: the stage's default %, whether this % was set by hand, and how it closed.
+    "stage_probability", "percent_set_by_hand", "closed_on", "lost_reason", "lost_comment",
 ]
 
 
@@ -78,6 +81,7 @@ EXPORT_COLUMNS = [
     "subject", "contact__name", "contact__external_ref", "product_id", "stage_id",
     "contact_person__first_name", "contact_person__last_name", "category_id", "value", "purchase_costs",
     "success_percent", "total", "representative_id", "expected_close_date", "created_at", "updated_at",
+    "probability_set_by_hand", "closed_on", "lost_comment",
 ]
 
 
@@ -89,17 +93,18 @@ def export(request):
     users) are read once into dictionaries (4 small queries): no model
     instance per row, which was most of the time at 100,000 rows.
     """
-    opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS)
+    reason_label = "lost_reason__label_en" if (get_language() or "fr").startswith("en") else "lost_reason__label_fr"
+    opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS, reason_label)
     products = {product.pk: product.label for product in Product.objects.all()}
-    stages = {stage.pk: (stage.label, stage.outcome) for stage in Stage.objects.all()}
+    stages = {stage.pk: (stage.label, stage.outcome, stage.probability) for stage in Stage.objects.all()}
     categories = {category.pk: category.label for category in Category.objects.all()}
     usernames = dict(get_user_model().objects.values_list("pk", get_user_model().USERNAME_FIELD))
 
     def rows():
         for (subject, contact, external_ref, product, stage, first_name, last_name, category, value, costs,
-             percent, total, representative, close_date, created_at, updated_at) in opportunities.iterator(
-                 chunk_size=2000):
-            stage_label, outcome = stages[stage]
+             percent, total, representative, close_date, created_at, updated_at, by_hand, closed_on, lost_comment,
+             lost_reason) in opportunities.iterator(chunk_size=2000):
+            stage_label, outcome, stage_probability = stages[stage]
             yield [
                 subject, contact, external_ref, products.get(product, ""), stage_label, outcome,
                 # ContactPerson.full_name
@@ -108,6 +113,8 @@ def export(request):
                 value, costs, percent, total, usernames[representative],
                 close_date.isoformat() if close_date else "",
                 created_at.isoformat(timespec="seconds"), updated_at.isoformat(timespec="seconds"),
+                stage_probability, "yes" if by_hand else "no", closed_on.isoformat() if closed_on else "",
+                lost_reason or "", lost_comment,
             ]
 
     return csv_response("opportunities.csv", EXPORT_HEADER, rows())

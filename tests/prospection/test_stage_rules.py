@@ -146,3 +146,21 @@ def test_a_deactivated_reason_is_not_offered_but_kept_where_used(rep_client):
     assert price not in new_form.fields["lost_reason"].queryset
     edit_form = rep_client.get(reverse("prospection:update", args=[opportunity.pk])).context["form"]
     assert price in edit_form.fields["lost_reason"].queryset
+
+
+def test_the_export_carries_the_stage_percentage_and_how_it_closed(rep_client, rep):
+    import csv
+    import io
+
+    OpportunityFactory(subject="Perdue", representative=rep, stage=stage("Lost"),
+                       lost_reason=LostReason.objects.get(label_en="Competitor"), lost_comment="Moins cher ailleurs")
+    OpportunityFactory(subject="Ouverte", representative=rep, stage=stage("Quote sent"), success_percent=40)
+    response = rep_client.get(reverse("prospection:export") + "?outcome=all&ordering=subject")
+    rows = {row["subject"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content)
+                                                                         .decode("utf-8-sig")))}
+    lost, open_one = rows["Perdue"], rows["Ouverte"]
+    assert (lost["success_percent"], lost["stage_probability"], lost["closed_on"], lost["lost_reason"],
+            lost["lost_comment"]) == ("0", "0", timezone.localdate().isoformat(), "Concurrent", "Moins cher ailleurs")
+    assert (open_one["stage_probability"], open_one["percent_set_by_hand"], open_one["closed_on"],
+            open_one["lost_reason"]) == ("50", "yes", "", "")
+
