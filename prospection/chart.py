@@ -74,6 +74,19 @@ def alt_text(figures: dict) -> str:
     return _("Summed totals per success band — %(bands)s.") % {"bands": "; ".join(parts)}
 
 
+def bars_alt_text(title: str, bars: list[dict]) -> str:
+    """A chart of bars ({"label", "count", "total"}) in words, for the <img alt>."""
+    parts = [
+        _("%(band)s: %(total)s (%(count)s)") % {
+            "band": bar["label"],
+            "total": format_money(bar["total"]),
+            "count": ngettext("%(n)d opportunity", "%(n)d opportunities", bar["count"]) % {"n": bar["count"]},
+        }
+        for bar in bars
+    ]
+    return _("%(chart)s — %(bars)s.") % {"chart": title, "bars": "; ".join(parts)}
+
+
 # The figure, in inches: 1000 × 560 px at 100 dpi.
 WIDTH, HEIGHT, DPI = 10, 5.6, 100
 # Widths of DejaVu Sans (matplotlib's default font) glyphs in ems: digits, letters and "$"

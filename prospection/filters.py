@@ -89,9 +89,13 @@ class OpportunityFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        if not hasattr(self, "_qs"):
-            self._qs = super().qs.in_scope(self.scope())
-        return self._qs
+        if not hasattr(self, "_scoped_qs"):
+            self._scoped_qs = super().qs.in_scope(self.scope())
+        return self._scoped_qs
+
+    def qs_any_outcome(self):
+        """Every filter but the open/closed one (the forecast splits open and won itself)."""
+        return super().qs
 
     def scope(self) -> str:
         """The open/closed choice in force: the one asked for if understood, else DEFAULT_SCOPE."""
@@ -112,13 +116,15 @@ class OpportunityFilter(django_filters.FilterSet):
             queryset = queryset.filter(Q(subject__icontains=word) | Q(contact__search_text__contains=fold(word)))
         return queryset
 
-    def describe(self) -> list[str]:
-        """The filters in force, as 'Label: value' lines (for the chart's subtitle)."""
+    def describe(self, skip=()) -> list[str]:
+        """The filters in force but `skip`, as 'Label: value' lines (for the chart's subtitle)."""
         if not self.is_bound:
             return []
         self.errors  # noqa: B018  (cleans the form; invalid filters are ignored, as in qs)
         lines = []
         for name in self.Meta.fields:
+            if name in skip:
+                continue
             value = self.form.cleaned_data.get(name)
             if value in (None, ""):
                 continue

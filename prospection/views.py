@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from contacts.access import get_contact_for_user
@@ -21,6 +22,7 @@ from prospection import chart
 from prospection.board import board_filter, board_query, board_stages, build_board, columns_for
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
+from prospection.forecast import forecast_figures
 from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
@@ -66,6 +68,44 @@ def band_chart(request):
     language = chart.current_language()
     return chart.svg_response(request, chart.cache_key(figures, subtitle, language),
                               lambda: chart.render_band_chart(figures, subtitle=subtitle, language=language))
+
+
+FORECAST_CHARTS = {"pipeline": _lazy("Open pipeline by expected close month"), "won": _lazy("Won per month")}
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def forecast(request):
+    """The forecast with its tables: 8 queries whatever the number of rows (10 after a change; +1 per chosen representative)."""
+    opportunity_filter = filtered_opportunities(request)
+    figures = forecast_figures(opportunity_filter)
+    return render(request, "prospection/forecast.html", {
+        "filter": opportunity_filter,
+        "figures": figures,
+        "alts": {kind: chart.bars_alt_text(str(title), figures[kind]["bars"]) for kind, title in FORECAST_CHARTS.items()},
+        "filter_query": query_without(request, "page", "ordering"),
+        "mine": request.GET.get("representative") == str(request.user.pk),
+    })
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def forecast_chart(request, kind):
+    """One of the forecast's charts as SVG (1 query, 3 after a change; drawn only when its figures change)."""
+    opportunity_filter = filtered_opportunities(request)
+    figures = forecast_figures(opportunity_filter)[kind]
+    subtitle = " · ".join(opportunity_filter.describe(skip={"outcome"}))
+    language = chart.current_language()
+    colors = ["#a61b29", *["#2f7ab9"] * (len(figures["bars"]) - 1)] if kind == "pipeline" else "#2f7ab9"
+    # Months on two lines (« sept. » over « 2027 »): thirteen bars share the width.
+    labels = [chart.plain(bar["label"]).replace(" ", "\n", 1) if bar["key"] != "late" else chart.plain(bar["label"])
+              for bar in figures["bars"]]
+    return chart.svg_response(
+        request, chart.drawn_key(f"forecast-{kind}", figures["bars"], subtitle, language),
+        lambda: chart.render_bar_chart(
+            labels, figures["bars"], colors=colors, title=str(FORECAST_CHARTS[kind]),
+            x_title=_("Expected close month") if kind == "pipeline" else _("Close month"),
+            subtitle=subtitle, language=language, empty=not figures["count"], tick_size=11,
+        ),
+    )
 
 
 EXPORT_HEADER = [
