@@ -78,7 +78,7 @@ class ProspectInfoForm(AccountManagerForm):
         )
 
 
-# Read-only, after the opportunity is saved: the total the database computed.
+# Read-only: the total the database computed once saved, and static/js/total.js's as values are typed.
 TOTAL_FIELD = HTML('{% include "prospection/_total_field.html" %}')
 
 
@@ -135,7 +135,7 @@ class OpportunityForm(VersionedForm):
                 Column("category", css_class="col-md-4")),
             Row(Column("value", css_class="col-md-3"), Column("purchase_costs", css_class="col-md-3"),
                 Column("success_percent", css_class="col-md-2"),
-                Column(TOTAL_FIELD if opportunity.pk else HTML(""), css_class="col-md-4")),
+                Column(TOTAL_FIELD, css_class="col-md-4")),
             Row(Column("representative", css_class="col-md-6"), Column("expected_close_date", css_class="col-md-6")),
             # Shown by static/js/lost_reason.js only for a lost stage; always there without JavaScript.
             Row(Column("lost_reason", css_class="col-md-4"), Column("lost_comment", css_class="col-md-8"),
