@@ -38,7 +38,7 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
 
 
 def month_label(month: datetime.date) -> str:
-    return format_date(month, "N Y")  # « sept. 2027 », "Sept. 2027"
+    return format_date(month, "YEAR_MONTH_FORMAT")  # « septembre 2027 », "September 2027"
 
 
 def _money_sums(queryset):

@@ -95,7 +95,7 @@ def forecast_chart(request, kind):
     subtitle = " · ".join(opportunity_filter.describe(skip={"outcome"}))
     language = chart.current_language()
     colors = ["#a61b29", *["#2f7ab9"] * (len(figures["bars"]) - 1)] if kind == "pipeline" else "#2f7ab9"
-    # Months on two lines (« sept. » over « 2027 »): thirteen bars share the width.
+    # Months on two lines (« septembre » over « 2027 »): thirteen bars share the width.
     labels = [chart.plain(bar["label"]).replace(" ", "\n", 1) if bar["key"] != "late" else chart.plain(bar["label"])
               for bar in figures["bars"]]
     return chart.svg_response(
@@ -103,7 +103,7 @@ def forecast_chart(request, kind):
         lambda: chart.render_bar_chart(
             labels, figures["bars"], colors=colors, title=str(FORECAST_CHARTS[kind]),
             x_title=_("Expected close month") if kind == "pipeline" else _("Close month"),
-            subtitle=subtitle, language=language, empty=not figures["count"], tick_size=11,
+            subtitle=subtitle, language=language, empty=not figures["count"], tick_size=9,
         ),
     )
 

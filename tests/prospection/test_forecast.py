@@ -86,7 +86,7 @@ def test_pipeline_by_toronto_month_with_the_late_bar(rep_client, book):
     assert rows["2027-03"] == (0, Decimal("0.00"))
     assert rows["later"] == (1, Decimal("50.00")) and rows["undated"] == (1, Decimal("40.00"))
     page = response.content.decode()
-    assert "En retard" in page and "jan. 2027" in page and "Plus tard" in page and "Sans date" in page
+    assert "En retard" in page and "janvier 2027" in page and "Plus tard" in page and "Sans date" in page
     assert "Prévisions" in page and "Opportunités ouvertes par mois de conclusion prévue" in page
     assert 'aria-current="page" href="/prospection/forecast/"' in page
 
