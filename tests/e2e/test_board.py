@@ -129,3 +129,20 @@ def test_the_board_has_no_serious_accessibility_violation(page, rep, deals):
     page.get_by_role("button", name="Déplacer « Hébergement » vers l’étape choisie dans le menu").click()
     expect(page.get_by_label("Raison de la perte")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_opportunity_form_shows_the_lost_reason_only_for_a_lost_stage(page, rep, deals):
+    sign_in(page, "rep")
+    page.goto(page.base_url + deals["site"].get_absolute_url())
+    reason = page.get_by_label("Raison de la perte")
+    expect(reason).to_be_hidden()
+    expect(page.get_by_text("Le pourcentage suit l’étape tant que vous ne le modifiez pas")).to_be_visible()
+    page.locator("#id_stage").select_option(label="Perdue")
+    expect(reason).to_be_visible()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Indiquez pourquoi l’opportunité a été perdue")).to_be_visible()
+    page.get_by_label("Raison de la perte").select_option(label="Prix")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Opportunité de vente « Refonte du site » enregistrée.")).to_be_visible()
+    deals["site"].refresh_from_db()
+    assert deals["site"].lost_reason.label_en == "Price" and deals["site"].success_percent == 0

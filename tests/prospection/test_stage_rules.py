@@ -164,3 +164,36 @@ def test_the_export_carries_the_stage_percentage_and_how_it_closed(rep_client, r
     assert (open_one["stage_probability"], open_one["percent_set_by_hand"], open_one["closed_on"],
             open_one["lost_reason"]) == ("50", "yes", "", "")
 
+
+
+def test_admin_edits_the_stages_percentage_and_the_lost_reasons_in_both_languages():
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+
+    boss = client_for(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    page = boss.get("/admin/prospection/stage/").content.decode()
+    assert "% de réussite par défaut" in page and 'name="form-0-probability"' in page
+    page = boss.get("/admin/prospection/lostreason/").content.decode()
+    assert "Raisons de perte" in page and "Pas de budget" in page and "No budget" in page
+    response = boss.post("/admin/prospection/lostreason/add/", {
+        "label_fr": "Projet annulé", "label_en": "Project cancelled", "order": "60", "is_active": "on",
+    })
+    assert response.status_code == 302
+    assert LostReason.objects.get(label_en="Project cancelled").label == "Projet annulé"
+    # A won stage is always at 100 %, whatever is typed.
+    won = stage("Won")
+    response = boss.post(f"/admin/prospection/stage/{won.pk}/change/", {
+        "label_fr": won.label_fr, "label_en": won.label_en, "outcome": "won", "probability": "60",
+        "order": won.order, "is_active": "on",
+    })
+    assert response.status_code == 302
+    assert Stage.objects.get(pk=won.pk).probability == 100
+
+
+def test_a_lost_opportunitys_page_shows_its_reason_and_history(rep_client):
+    opportunity = OpportunityFactory(stage=stage("Quote sent"))
+    move(opportunity, "Lost", lost_reason=LostReason.objects.get(label_en="No answer"), lost_comment="Silence")
+    response = rep_client.get(reverse("prospection:update", args=[opportunity.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Pas de réponse" in page and "Silence" in page and "Raison de la perte" in page
