@@ -53,6 +53,8 @@ TARGETS = {
     "chart_cold": {"ms": 250},
     "chart_mine_cold": {"ms": 250},
     "chart_filtered_cold": {"ms": 250},
+    "board": {"ms": 40, "queries": 9},
+    "board_mine": {"ms": 40, "queries": 10},
     "import_contacts": {"seconds": 30},
 }
 
@@ -262,6 +264,8 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
                 chart = reverse("prospection:chart") + query
                 pages.append(Page(f"chart{suffix}_cold", chart, persona, cold=True))
                 pages.append(Page(f"chart{suffix}_warm", chart, persona))
+            pages.append(Page("board", reverse("prospection:board"), persona))
+            pages.append(Page("board_mine", reverse("prospection:board") + f"?representative={user.pk}", persona))
             pages.append(Page("export_opportunities", reverse("prospection:export"), persona, heavy=True))
         pages.append(Page("export_contacts", reverse("contacts:export"), persona, heavy=True))
     return pages
