@@ -121,7 +121,13 @@ def render_bar_chart(labels: list[str], bars: list[dict], *, colors, title: str,
     top = max([*totals, 0])
     bottom = min([*totals, 0])
     span = (top - bottom) or 1
+    # Many bars are narrow: their labels stand upright above them, with more room on top.
+    upright = len(bars) > 6
     low, high = bottom - (0.05 * span if bottom < 0 else 0), top + 0.22 * span
+    if upright:  # room above the tallest bar for its label standing up (the plot is about 3.9 in tall)
+        longest = max(text_inches(f"{format_money(bar['total'], language=language)} · 99 opp.", FONT - 5)
+                      for bar in bars) + 0.15
+        high = top + (top - low) * longest / max(3.9 - longest, 1.0)
     ticks = [tick for tick in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
              if low <= tick <= high]
     tick_labels = [plain(whole_money(tick, language)) for tick in ticks]
@@ -148,11 +154,12 @@ def render_bar_chart(labels: list[str], bars: list[dict], *, colors, title: str,
     axes.set_axisbelow(True)
 
     plot_left = left / WIDTH
-    figure.text(plot_left, 1 - 0.12 / HEIGHT, plain(title), fontsize=FONT + 4,
+    room = WIDTH * (1 - plot_left) - 0.2
+    title_size = min(FONT + 4, (FONT + 4) * room / text_inches(title, FONT + 4))
+    figure.text(plot_left, 1 - 0.12 / HEIGHT, plain(title), fontsize=title_size,
                 fontweight="bold", va="top", usetex=False)
     if subtitle:
         # Many filters make a long line: smaller type rather than a cut (the estimate errs wide).
-        room = WIDTH * (1 - plot_left) - 0.2
         size = max(9.0, min(FONT - 2, (FONT - 2) * room / text_inches(subtitle, FONT - 2)))
         figure.text(plot_left, 1 - 0.5 / HEIGHT, plain(subtitle), fontsize=size, color="#444444", va="top",
                     usetex=False)
@@ -163,10 +170,19 @@ def render_bar_chart(labels: list[str], bars: list[dict], *, colors, title: str,
 
     # A bar's label is sized to its bar: big amounts are long, many bars are narrow.
     longest = max(len(format_money(bar["total"], language=language)) for bar in bars)
-    room = 14 * 5 / len(bars)  # characters that fit above a bar at FONT - 1
-    label_size = FONT - 1 if longest <= room else max(7.0, (FONT - 1) * room / longest)
+    label_size = FONT - 1 if longest <= 14 else FONT - 4
     for rectangle, bar in zip(drawn, bars):
         count = ngettext("%(n)d opp.", "%(n)d opp.", bar["count"]) % {"n": bar["count"]}
+        if upright:
+            if not bar["count"]:
+                continue
+            axes.text(
+                rectangle.get_x() + rectangle.get_width() / 2, max(rectangle.get_height(), 0) + 0.015 * span,
+                plain(f"{format_money(bar['total'], language=language)} · {count}"), rotation=90,
+                ha="center", va="bottom", fontsize=FONT - 5, fontweight="bold", usetex=False,
+                color="#a61b29" if bar["total"] < 0 else "#111111",
+            )
+            continue
         text = plain(f"{format_money(bar['total'], language=language)}\n{count}")
         # Above the bar, or above the zero line for a negative total (costs above value).
         axes.text(
