@@ -281,8 +281,9 @@ def board_move(request, pk):
         opportunity.lost_reason = form.cleaned_data["lost_reason"]
         opportunity.lost_comment = form.cleaned_data["lost_comment"]
     try:
-        with transaction.atomic():
-            opportunity.save()
+        if stage.pk != old_stage.pk or form.cleaned_data["lost_reason"] is not None:
+            with transaction.atomic():
+                opportunity.save()
     except StaleEdit:
         return board_refused(request, query, back, is_htmx, _(
             "“%(subject)s” was not moved: someone changed it since the board was shown. "

@@ -13,6 +13,7 @@
       list.dataset.sortable = "on";
       Sortable.create(list, {
         group: "board",
+        sort: false, // a column's order is by total: only moves to another column mean something
         draggable: ".board-card",
         forceFallback: true, // pointer events, the same in every browser
         filter: "a, select, button, input, textarea, label",

@@ -281,3 +281,11 @@ def test_a_card_and_a_move_escape_what_users_typed(rep_client, rep):
     response = rep_client.post(reverse("prospection:board_move", args=[opportunity.pk]),
                                move_data(opportunity, "Quote sent"), **HTMX)
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_move_to_the_stage_it_is_at_changes_nothing(rep_client, pipeline):
+    site = pipeline["site"]
+    response = rep_client.post(reverse("prospection:board_move", args=[site.pk]), move_data(site, "Quote sent"))
+    assert response.status_code == 302
+    assert Opportunity.objects.get(pk=site.pk).version == site.version
+    assert site.history.count() == 1
