@@ -18,7 +18,8 @@ def contact_tab_context(request, contact) -> dict:
         context["opportunities"] = list(
             opportunities.select_related("product", "stage", "representative", "contact_person")
         )
-        context["figures"] = opportunities.figures() if context["opportunities"] else None
+        # Every deal is listed; the sums are of the open ones, as on the dashboard.
+        context["figures"] = opportunities.in_scope(DEFAULT_SCOPE).figures() if context["opportunities"] else None
     return context
 
 

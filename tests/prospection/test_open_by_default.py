@@ -111,3 +111,14 @@ def test_the_home_panel_equals_my_opportunities_default(rep_client, rep, deals):
     assert "300,00\u00a0$" in panel
     assert dashboard["total"] == Decimal("300.00") and dashboard["count"] == 1
     assert "1 opportunité ouverte" in panel
+
+
+def test_the_contact_tab_lists_closed_deals_but_sums_the_open_ones(rep_client, rep, contact):
+    OpportunityFactory(contact=contact, subject="Ouverte", representative=rep, value=Decimal("1000"), success_percent=30)
+    OpportunityFactory(contact=contact, subject="Gagnée", representative=rep, value=Decimal("5000"),
+                       stage=first_stage("won"))
+    page = rep_client.get(contact.get_absolute_url() + "?tab=prospection").content.decode()
+    assert "Ouverte" in page and "Gagnée" in page
+    footer = page.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert "Totaux des opportunités ouvertes" in footer
+    assert "1\u202f000,00\u00a0$" in footer and "300,00\u00a0$" in footer and "6\u202f000,00" not in footer
