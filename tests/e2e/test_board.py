@@ -12,6 +12,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from crm.formatting import format_money  # noqa: E402
 from tests.e2e.conftest import assert_accessible, screenshot, sign_in  # noqa: E402
+from tests.e2e.test_csp import collect_csp_violations  # noqa: E402
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ def drag(page, source, target):
 
 
 def test_dragging_a_card_to_another_column_changes_both_totals(page, rep, deals):
+    violations = collect_csp_violations(page)  # SortableJS, htmx and board.js run under the strict CSP
     sign_in(page, "rep")
     page.goto(page.base_url + "/prospection/")
     page.get_by_role("link", name="Tableau des étapes").click()
@@ -69,6 +71,7 @@ def test_dragging_a_card_to_another_column_changes_both_totals(page, rep, deals)
     deals["site"].refresh_from_db()
     assert deals["site"].stage == deals["quote"] and deals["site"].success_percent == 50
     screenshot(page, "board-after-drag-fr")
+    assert violations == []
 
 
 def test_moving_a_card_by_keyboard_alone(page, rep, deals):
