@@ -14,8 +14,8 @@
       Sortable.create(list, {
         group: "board",
         sort: false, // a column's order is by total: only moves to another column mean something
-        draggable: ".board-card",
         forceFallback: true, // pointer events, the same in every browser
+        draggable: ".board-card",
         filter: "a, select, button, input, textarea, label",
         preventOnFilter: false,
         animation: 120,
@@ -27,6 +27,9 @@
           if (!form) {
             return;
           }
+          // SortableJS leaves a style attribute on the card; htmx copies a replaced element's style
+          // onto its successor (same id) while settling, which the strict CSP refuses.
+          event.item.removeAttribute("style");
           form.elements.stage.value = event.to.dataset.stage;
           form.requestSubmit();
         },
