@@ -53,6 +53,12 @@ TARGETS = {
     "chart_cold": {"ms": 250},
     "chart_mine_cold": {"ms": 250},
     "chart_filtered_cold": {"ms": 250},
+    "board": {"ms": 40, "queries": 9},
+    "board_mine": {"ms": 40, "queries": 10},
+    "forecast_warm": {"ms": 40, "queries": 8},
+    "forecast_cold": {"ms": 250},
+    "forecast_chart_warm": {"ms": 40},
+    "forecast_chart_cold": {"ms": 250},
     "import_contacts": {"seconds": 30},
 }
 
@@ -262,6 +268,13 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
                 chart = reverse("prospection:chart") + query
                 pages.append(Page(f"chart{suffix}_cold", chart, persona, cold=True))
                 pages.append(Page(f"chart{suffix}_warm", chart, persona))
+            pages.append(Page("board", reverse("prospection:board"), persona))
+            pages.append(Page("board_mine", reverse("prospection:board") + f"?representative={user.pk}", persona))
+            pages.append(Page("forecast_cold", reverse("prospection:forecast"), persona, cold=True))
+            pages.append(Page("forecast_warm", reverse("prospection:forecast"), persona))
+            chart = reverse("prospection:forecast_pipeline_chart")
+            pages.append(Page("forecast_chart_cold", chart, persona, cold=True))
+            pages.append(Page("forecast_chart_warm", chart, persona))
             pages.append(Page("export_opportunities", reverse("prospection:export"), persona, heavy=True))
         pages.append(Page("export_contacts", reverse("contacts:export"), persona, heavy=True))
     return pages

@@ -45,6 +45,29 @@ def format_money(value, *, language: str | None = None, currency: str | None = N
     return f"{symbol}{number}"
 
 
+def money_parts(*, language: str | None = None, currency: str | None = None) -> dict:
+    """How format_money writes an amount, for a script that writes money (static/js/total.js).
+
+    {"decimal": ",", "group": NARROW_NBSP, "prefix": "", "suffix": NBSP + "$"} in French,
+    {"decimal": ".", "group": ",", "prefix": "$", "suffix": ""} in English; a minus sign goes first.
+    Read from format_money itself, so the two cannot disagree.
+    """
+    sample = format_money(Decimal("1000"), language=language, currency=currency)  # 1 000,00 $ / $1,000.00
+    start, end = sample.index("1"), sample.rindex("0") + 1
+    number = sample[start:end]
+    return {"decimal": number[-3], "group": number[1], "prefix": sample[:start], "suffix": sample[end:]}
+
+
+def format_percent(value, *, language: str | None = None) -> str:
+    """35 → "35 %" in French (no-break space), "35%" in English."""
+    if value is None or value == "":
+        return ""
+    return f"{value}{NBSP}%" if is_french(language) else f"{value}%"
+
+
+# Ways a model may ask for its values to be written (`field_formats = {"value": "money"}`, read by crm/history.py).
+FORMATTERS = {"money": format_money, "percent": format_percent}
+
 
 # Dates. Which format a place uses is a Django format name (DATE_FORMAT for text and
 # cards, SHORT_DATE_FORMAT for tables...); what each name writes is in the language's

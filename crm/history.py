@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crm.formatting import FORMATTERS
+
 # What happened, agreed in French with the model's noun: a model whose noun is feminine
 # (une note, une opportunité) says `history_kinds = FEMININE_KINDS`; others set their own words.
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -46,6 +48,10 @@ def _fields(record) -> list[models.Field]:
 def _display(model_field, value, related: dict) -> str:
     if value in (None, ""):
         return ""
+    # The model says which of its fields are money or a percentage (field_formats): written as on its pages.
+    formatter = FORMATTERS.get(getattr(model_field.model, "field_formats", {}).get(model_field.name))
+    if formatter:
+        return formatter(value)
     if model_field.is_relation:
         return related.get((model_field.related_model, value), f"#{value}")
     if model_field.choices:

@@ -193,6 +193,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
 ]
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise to anyone.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from crm.admin_versions import VersionedAdmin
-from prospection.models import Category, Opportunity, Product, Stage
+from prospection.models import Category, LostReason, Opportunity, Product, Stage
 
 
 class ListEntryAdmin(admin.ModelAdmin):
@@ -26,14 +26,19 @@ class ProductAdmin(ListEntryAdmin):
 
 @admin.register(Stage)
 class StageAdmin(ListEntryAdmin):
-    fields = ["label_fr", "label_en", "outcome", "order", "is_active", "is_default"]
-    list_display = ["label_fr", "label_en", "outcome", "order", "is_active", "is_default"]
-    list_editable = ["outcome", "order", "is_active"]
+    fields = ["label_fr", "label_en", "outcome", "probability", "order", "is_active", "is_default"]
+    list_display = ["label_fr", "label_en", "outcome", "probability", "order", "is_active", "is_default"]
+    list_editable = ["outcome", "probability", "order", "is_active"]
     list_filter = ["outcome", "is_active"]
 
 
 @admin.register(Category)
 class CategoryAdmin(ListEntryAdmin):
+    pass
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(ListEntryAdmin):
     pass
 
 
@@ -43,11 +48,11 @@ class OpportunityAdmin(VersionedAdmin, admin.ModelAdmin):
         "subject", "contact", "product", "stage", "representative",
         "value", "purchase_costs", "success_percent", "total", "expected_close_date",
     ]
-    list_filter = ["stage__outcome", "stage", "product", "category", "band", "representative"]
+    list_filter = ["stage__outcome", "stage", "product", "category", "band", "representative", "lost_reason"]
     search_fields = ["subject", "contact__name", "contact__external_ref"]
     list_select_related = ["contact", "product", "stage", "representative"]
     autocomplete_fields = ["contact", "contact_person"]
-    readonly_fields = ["total", "band", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["total", "band", "closed_on", "probability_set_by_hand", "created_by", "created_at", "updated_at"]
     date_hierarchy = "expected_close_date"
     show_full_result_count = False
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from contacts.models import Contact
-from prospection.models import Category, Opportunity, Product, Stage
+from prospection.models import Category, LostReason, Opportunity, Product, Stage
 
 OPPORTUNITIES = [
     # (contact ref, subject, product, stage, category, value, costs, %, who, close in days)
@@ -25,6 +25,8 @@ OPPORTUNITIES = [
     ("demo-10", "Refonte de l’image de marque", "Digital marketing", "Quote sent", "Referral", "11000", "1000", 45, "rep", 35),
     ("demo-10", "Maintenance WordPress", "Support", "Negotiation", "Proactive outreach", "2400", "0", 90, "rep", 7),
 ]
+
+LOST_REASONS = {"SEO audit": "Competitor", "Member app": "No budget"}
 
 
 def list_value(model, label_en):
@@ -56,6 +58,7 @@ def seed(*, users) -> int:
                 "representative": getattr(users, who),
                 "expected_close_date": today + datetime.timedelta(days=days),
                 "created_by": users.rep,
+                "lost_reason": LOST_REASONS.get(subject) and list_value(LostReason, LOST_REASONS[subject]),
             },
         )
         created_count += created

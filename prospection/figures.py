@@ -74,17 +74,39 @@ def filter_values(opportunity_filter) -> dict | None:
     changes without any write to opportunities. Filters the form refused are
     left out, as the FilterSet leaves them out of its queryset.
     """
+    # The open/closed scope is always part of the key: "no choice" means its default.
+    scope = {"outcome": opportunity_filter.scope()}
     if not opportunity_filter.is_bound:
-        return {}
+        return scope
     opportunity_filter.errors  # noqa: B018  (cleans the form)
     data = opportunity_filter.form.cleaned_data
     if data.get("q"):
         return None
     return {
-        name: getattr(data[name], "pk", data[name])
-        for name in opportunity_filter.Meta.fields
-        if data.get(name) not in (None, "")
+        **{
+            name: getattr(data[name], "pk", data[name])
+            for name in opportunity_filter.Meta.fields
+            if data.get(name) not in (None, "")
+        },
+        **scope,
     }
+
+
+def cached_sums(using: str, described: dict, compute):
+    """What `compute()` returns, cached until the next write; `described` ({name: value}) must name all it depends on.
+
+    1 query (the stamp) when cached, plus compute's after a change.
+    """
+    token = current_token(using)
+    if token is None:
+        return compute()
+    text = "&".join(f"{name}={value}" for name, value in sorted(described.items()))
+    key = "prospection:figures:%s:%s" % (token, hashlib.sha256(text.encode()).hexdigest()[:32])
+    sums = cache.get(key)
+    if sums is None:
+        sums = compute()
+        cache.set(key, sums, CACHE_SECONDS)
+    return sums
 
 
 def cached_figures(queryset, filters: dict) -> dict:
@@ -92,16 +114,7 @@ def cached_figures(queryset, filters: dict) -> dict:
 
     1 query (the stamp) when cached, 2 after a change.
     """
-    token = current_token(queryset.db)
-    if token is None:
-        return queryset.figures()
-    described = "&".join(f"{name}={value}" for name, value in sorted(filters.items()))
-    key = "prospection:figures:%s:%s" % (token, hashlib.sha256(described.encode()).hexdigest()[:32])
-    sums = cache.get(key)
-    if sums is None:
-        sums = queryset.band_sums()
-        cache.set(key, sums, CACHE_SECONDS)
-    return figures_of(sums)
+    return figures_of(cached_sums(queryset.db, filters, queryset.band_sums))
 
 
 def dashboard_figures(opportunity_filter) -> dict:

@@ -2,12 +2,12 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.text import fold
 from prospection.forms import UserChoiceField
-from prospection.models import Category, Opportunity, Product, Stage, band_choices
+from prospection.models import DEFAULT_SCOPE, Category, Opportunity, Product, Stage, band_choices
 
 
 def representatives():
@@ -30,14 +30,29 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
+# The open/closed filter: what each choice keeps (OpportunityQuerySet.in_scope); open when none is given.
+SCOPES = [
+    ("open", pgettext_lazy("opportunities", "Open")),
+    ("closed", pgettext_lazy("opportunities", "Closed")),
+    ("won", pgettext_lazy("opportunities", "Won")),
+    ("lost", pgettext_lazy("opportunities", "Lost")),
+    ("all", _("All")),
+]
+
+
 class OpportunityFilter(django_filters.FilterSet):
+    """The dashboard's filters. Open opportunities only unless `outcome` asks for closed ones.
+
+    The scope applies to an unbound filter too, so whoever lists opportunities
+    through it (dashboard, chart, export, forecast) counts the same ones.
+    """
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     representative = UserFilter(
         label=_("Representative"), queryset=representatives(), empty_label=_("Everyone")
     )
     outcome = django_filters.ChoiceFilter(
-        label=_("Open / closed"), field_name="stage__outcome", choices=Stage.Outcome.choices,
-        empty_label=_("All"),
+        label=_("Open / closed"), choices=SCOPES, empty_label=None, method="in_scope",
     )
     stage = django_filters.ModelChoiceFilter(
         label=_("Stage"), queryset=Stage.objects.all(), empty_label=_("All stages")
@@ -67,9 +82,30 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.form.fields["outcome"].initial = DEFAULT_SCOPE
         for field in self.form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_scoped_qs"):
+            self._scoped_qs = super().qs.in_scope(self.scope())
+        return self._scoped_qs
+
+    def qs_any_outcome(self):
+        """Every filter but the open/closed one (the forecast splits open and won itself)."""
+        return super().qs
+
+    def scope(self) -> str:
+        """The open/closed choice in force: the one asked for if understood, else DEFAULT_SCOPE."""
+        if self.is_bound:
+            self.errors  # noqa: B018  (cleans the form)
+            return self.form.cleaned_data.get("outcome") or DEFAULT_SCOPE
+        return DEFAULT_SCOPE
+
+    def in_scope(self, queryset, name, value):
+        return queryset  # applied in qs, where the default applies too
 
     def in_band(self, queryset, name, value):
         return queryset.in_band(int(value))
@@ -80,13 +116,15 @@ class OpportunityFilter(django_filters.FilterSet):
             queryset = queryset.filter(Q(subject__icontains=word) | Q(contact__search_text__contains=fold(word)))
         return queryset
 
-    def describe(self) -> list[str]:
-        """The filters in force, as 'Label: value' lines (for the chart's subtitle)."""
+    def describe(self, skip=()) -> list[str]:
+        """The filters in force but `skip`, as 'Label: value' lines (for the chart's subtitle)."""
         if not self.is_bound:
             return []
         self.errors  # noqa: B018  (cleans the form; invalid filters are ignored, as in qs)
         lines = []
         for name in self.Meta.fields:
+            if name in skip:
+                continue
             value = self.form.cleaned_data.get(name)
             if value in (None, ""):
                 continue
@@ -94,7 +132,7 @@ class OpportunityFilter(django_filters.FilterSet):
             if name == "band":
                 shown = dict(band_choices())[int(value)]
             elif name == "outcome":
-                shown = Stage.Outcome(value).label
+                shown = dict(SCOPES)[value]
             elif name == "representative":
                 shown = field.label_from_instance(value)
             else:

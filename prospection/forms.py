@@ -13,7 +13,7 @@ from contacts.forms import AccountManagerForm
 from crm.concurrency import VersionedForm
 from crm.formatting import format_number
 from crm.text import user_name
-from prospection.models import Category, Opportunity, Product, Stage
+from prospection.models import Category, LostReason, Opportunity, Product, Stage
 
 
 def users_offered(current_id=None):
@@ -78,7 +78,7 @@ class ProspectInfoForm(AccountManagerForm):
         )
 
 
-# Read-only, after the opportunity is saved: the total the database computed.
+# Read-only: the total the database computed once saved, and static/js/total.js's as values are typed.
 TOTAL_FIELD = HTML('{% include "prospection/_total_field.html" %}')
 
 
@@ -88,11 +88,18 @@ class OpportunityForm(VersionedForm):
         fields = [
             "subject", "product", "stage", "contact_person", "category",
             "value", "purchase_costs", "success_percent", "representative", "expected_close_date",
+            "lost_reason", "lost_comment",
         ]
         field_classes = {"value": MoneyField, "purchase_costs": MoneyField, "representative": UserChoiceField}
         widgets = {
             "success_percent": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "lost_comment": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "success_percent": _("The percentage follows the stage as long as you do not change it; "
+                                 "a won opportunity is at 100 %, a lost one at 0 %."),
+            "lost_reason": _("Required when the stage is a lost one."),
         }
 
     def __init__(self, *args, contact, user, **kwargs):
@@ -103,6 +110,8 @@ class OpportunityForm(VersionedForm):
         fields["product"].queryset = Product.objects.offered(opportunity.product_id)
         fields["stage"].queryset = Stage.objects.offered(opportunity.stage_id)
         fields["category"].queryset = Category.objects.offered(opportunity.category_id)
+        fields["lost_reason"].queryset = LostReason.objects.offered(opportunity.lost_reason_id)
+        fields["lost_reason"].empty_label = _("(choose a reason)")
         fields["contact_person"].queryset = contact.people.all()
         fields["representative"].queryset = users_offered(opportunity.representative_id)
         fields["representative"].required = False
@@ -114,6 +123,8 @@ class OpportunityForm(VersionedForm):
             # What the admin marked default, never "the first by order" (adding a value changes that).
             for name, model in [("product", Product), ("stage", Stage), ("category", Category)]:
                 fields[name].initial = model.objects.default()
+            if fields["stage"].initial is not None:
+                fields["success_percent"].initial = fields["stage"].initial.probability
         self.default_representative = Opportunity.default_representative(contact, user)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -124,9 +135,43 @@ class OpportunityForm(VersionedForm):
                 Column("category", css_class="col-md-4")),
             Row(Column("value", css_class="col-md-3"), Column("purchase_costs", css_class="col-md-3"),
                 Column("success_percent", css_class="col-md-2"),
-                Column(TOTAL_FIELD if opportunity.pk else HTML(""), css_class="col-md-4")),
+                Column(TOTAL_FIELD, css_class="col-md-4")),
             Row(Column("representative", css_class="col-md-6"), Column("expected_close_date", css_class="col-md-6")),
+            # Shown by static/js/lost_reason.js only for a lost stage; always there without JavaScript.
+            Row(Column("lost_reason", css_class="col-md-4"), Column("lost_comment", css_class="col-md-8"),
+                css_id="lost-fields", data_lost_stages=" ".join(
+                    str(pk) for pk in Stage.objects.filter(outcome=Stage.Outcome.LOST).values_list("pk", flat=True))),
         )
 
     def clean_representative(self):
         return self.cleaned_data.get("representative") or self.default_representative
+
+    def clean(self):
+        cleaned_data = super().clean()
+        stage = cleaned_data.get("stage")
+        if self.instance.pk is None and stage is not None and "success_percent" not in self.changed_data:
+            # The % shown was the default stage's: left alone, it follows the stage chosen.
+            cleaned_data["success_percent"] = stage.probability
+        return cleaned_data
+
+
+class BoardMoveForm(forms.Form):
+    """A card's move on the board: the new stage, with the version the board was drawn with.
+
+    The same POST comes from a drag and drop (htmx) and from the card's own menu and button.
+    """
+
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("Stage"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lost_reason = forms.ModelChoiceField(
+        queryset=LostReason.objects.active(), required=False, label=_("Lost reason"),
+        empty_label=_("(choose a reason)"),
+    )
+    lost_comment = forms.CharField(
+        required=False, label=_("Comment on the loss"), widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    board_query = forms.CharField(required=False, widget=forms.HiddenInput)  # the board's filters
+
+    def __init__(self, *args, opportunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = Stage.objects.offered(opportunity.stage_id)

@@ -7,6 +7,7 @@ from django.db import connections, models
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Round
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +21,8 @@ from prospection.expressions import OpportunityTotal
 # Success bands of the dashboard chart: a band holds its lower bound; 100 % is in the last.
 BANDS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 100)]
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# What the dashboard, its chart, the forecast and the home page count unless asked otherwise.
+DEFAULT_SCOPE = "open"
 
 
 def band_label(index: int) -> str:
@@ -90,6 +93,12 @@ class Stage(ListEntry):
         LOST = "lost", _("Lost")
 
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, default=Outcome.OPEN)
+    probability = models.PositiveSmallIntegerField(
+        _("default success %"), default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("An opportunity moved to this stage takes this percentage unless its percentage "
+                    "was changed by hand. Won stages are always 100 %, lost ones 0 %."),
+    )
 
     default_inactive_message = _("The default stage must be active.")
     default_unticked_message = _("Opportunities need a default stage: tick “Default” on another stage instead.")
@@ -102,12 +111,26 @@ class Stage(ListEntry):
             models.UniqueConstraint(fields=["label_en"], name="stage_unique_label_en"),
             one_default("stage_one_default"),
             models.CheckConstraint(condition=Q(outcome__in=["open", "won", "lost"]), name="stage_outcome_valid"),
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_0_100"),
         ]
 
     def clean(self):
         super().clean()
         if self.is_default and self.outcome != self.Outcome.OPEN:
             raise ValidationError({"outcome": _("The default stage must be an open one: a new opportunity is not yet won or lost.")})
+        self.probability = self.outcome_probability()
+
+    def save(self, *args, **kwargs):
+        self.probability = self.outcome_probability()
+        super().save(*args, **kwargs)
+
+    def outcome_probability(self) -> int:
+        """Won is 100 %, lost 0 %, whatever was typed; an open stage keeps its own."""
+        return {self.Outcome.WON: 100, self.Outcome.LOST: 0}.get(self.outcome, self.probability)
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN
 
 
 class Category(ListEntry):
@@ -123,6 +146,22 @@ class Category(ListEntry):
             models.UniqueConstraint(fields=["label_fr"], name="category_unique_label_fr"),
             models.UniqueConstraint(fields=["label_en"], name="category_unique_label_en"),
             one_default("category_one_default"),
+        ]
+
+
+class LostReason(ListEntry):
+    """Why a deal was lost (« Prix », « Concurrent »...): asked for when an opportunity closes as lost."""
+
+    default_required = False
+    default_inactive_message = _("The default lost reason must be active.")
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        constraints = [
+            models.UniqueConstraint(fields=["label_fr"], name="lostreason_unique_label_fr"),
+            models.UniqueConstraint(fields=["label_en"], name="lostreason_unique_label_en"),
+            one_default("lostreason_one_default"),
         ]
 
 
@@ -148,6 +187,14 @@ class OpportunityQuerySet(models.QuerySet):
 
     def lost(self):
         return self.filter(stage__outcome=Stage.Outcome.LOST)
+
+    def in_scope(self, scope: str):
+        """The open/closed filter's choices: "open", "closed", "won", "lost" or "all"."""
+        if scope == "all":
+            return self
+        if scope == "closed":
+            return self.exclude(stage__outcome=Stage.Outcome.OPEN)
+        return self.filter(stage__outcome=scope)
 
     def for_representative(self, user):
         return self.filter(representative=user)
@@ -201,6 +248,8 @@ class Opportunity(Versioned):
     """A sales opportunity ("opportunité de vente") on a contact."""
 
     history_kinds = FEMININE_KINDS  # « Site web — créée »
+    # How a value is written for people (the History tab: crm/history.py): money, percent.
+    field_formats = {"value": "money", "purchase_costs": "money", "total": "money", "success_percent": "percent"}
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="opportunities"
@@ -231,8 +280,9 @@ class Opportunity(Versioned):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("External costs, deducted from the value."),
     )
+    # No fixed default: a new opportunity left without one takes its stage's (apply_stage_rules).
     success_percent = models.SmallIntegerField(
-        _("Success %"), default=10,
+        _("Success %"), default=None,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     representative = models.ForeignKey(
@@ -240,6 +290,19 @@ class Opportunity(Versioned):
         related_name="opportunities",
     )
     expected_close_date = models.DateField(_("Expected close date"), null=True, blank=True)
+    probability_set_by_hand = models.BooleanField(
+        _("percentage set by hand"), default=False,
+        help_text=_("Set when the percentage differs from its stage’s: moving the opportunity then keeps it."),
+    )
+    closed_on = models.DateField(
+        _("Closed on"), null=True, blank=True,
+        help_text=_("Recorded when the opportunity moves to a won or lost stage; cleared when it reopens."),
+    )
+    lost_reason = models.ForeignKey(
+        LostReason, verbose_name=_("Lost reason"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="opportunities",
+    )
+    lost_comment = models.TextField(_("Comment on the loss"), blank=True)
     total = models.GeneratedField(
         expression=OpportunityTotal(F("value"), F("purchase_costs"), F("success_percent")),
         output_field=models.DecimalField(**MONEY),
@@ -295,7 +358,22 @@ class Opportunity(Versioned):
             models.Index(fields=["expected_close_date"], name="opp_close_date_idx"),
             models.Index(fields=["contact", "-updated_at"], name="opp_contact_updated_idx"),
             models.Index(fields=["-updated_at", "-id"], name="opp_updated_idx"),
+            # The board: each stage's first cards by total, then close date (prospection/board.py).
+            models.Index(fields=["stage", "-total", "expected_close_date"], name="opp_board_idx"),
         ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.remember_stage()
+        return instance
+
+    def remember_stage(self) -> None:
+        """What the stage rules compare with: the row as it was read (or last saved)."""
+        loaded = self.__dict__
+        self._loaded = {
+            name: loaded.get(name) for name in ("stage_id", "success_percent", "closed_on")
+        }
 
     def __str__(self):
         return self.subject
@@ -326,11 +404,66 @@ class Opportunity(Versioned):
             raise ValidationError(
                 {"contact_person": _("Choose one of this contact’s people.")}, code="other_contact"
             )
+        if self.stage_id is not None:
+            self.apply_stage_rules()
+
+    def apply_stage_rules(self) -> None:
+        """The percentage, close date and lost reason that follow from the stage (every writer).
+
+        - a new opportunity starts at its stage's % (success_percent None: "the stage's");
+        - moving it to another open stage takes that stage's % unless the % was set by hand;
+          typing a % flags it as set by hand, typing the stage's own % lets it follow again;
+        - won is 100 %, lost 0 %; closing records closed_on (today, in the site's time zone);
+        - a move to lost needs a reason (ValidationError); reopening clears the date and the reason.
+        Costs one query when the stage changed (the previous stage's outcome), none otherwise.
+        """
+        stage = self.stage
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None or loaded["stage_id"] is None:  # a new row
+            previous_outcome, stage_changed, percent_changed = None, True, self.success_percent is not None
+        else:
+            stage_changed = loaded["stage_id"] != self.stage_id
+            percent_changed = self.success_percent is not None and self.success_percent != loaded["success_percent"]
+            previous_outcome = self.loaded_outcome() if stage_changed else stage.outcome
+        if stage.outcome == Stage.Outcome.WON:
+            self.success_percent = 100
+        elif stage.outcome == Stage.Outcome.LOST:
+            self.success_percent = 0
+        elif percent_changed:
+            self.probability_set_by_hand = self.success_percent != stage.probability
+        elif self.success_percent is None or (stage_changed and (
+                not self.probability_set_by_hand or previous_outcome != Stage.Outcome.OPEN)):
+            # Followed the stage, or reopened (the hand-set % was replaced by 100 or 0 on closing).
+            self.success_percent = stage.probability
+            self.probability_set_by_hand = False
+        given_date = loaded is None or self.closed_on != loaded["closed_on"]  # a date typed or imported
+        if stage.is_open:
+            self.closed_on = None
+        elif self.closed_on is None or (stage.outcome != previous_outcome and not given_date):
+            self.closed_on = timezone.localdate()  # closing now
+        if stage.outcome != Stage.Outcome.LOST:
+            self.lost_reason = None
+            self.lost_comment = ""
+        elif self.lost_reason_id is None and (stage.outcome != previous_outcome):
+            raise ValidationError(
+                {"lost_reason": _("Say why the opportunity was lost: choose a reason.")}, code="lost_reason_required"
+            )
+
+    def loaded_outcome(self):
+        """The outcome of the stage the row was read with (one query, once)."""
+        stage_id = self._loaded["stage_id"]
+        if self._loaded.get("outcome_of") != stage_id:
+            self._loaded["outcome"] = Stage.objects.filter(pk=stage_id).values_list("outcome", flat=True).first()
+            self._loaded["outcome_of"] = stage_id
+        return self._loaded["outcome"]
 
     def save(self, *args, **kwargs):
         if self.representative_id is None and self.contact_id:
             self.representative = self.default_representative(self.contact, self.created_by)
+        if self.stage_id is not None:
+            self.apply_stage_rules()
         super().save(*args, **kwargs)
+        self.remember_stage()
 
 
 class FiguresStamp(models.Model):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from crm import slots
 from crm.slots import Panel
 from prospection.forms import ProspectInfoForm
-from prospection.models import Opportunity
+from prospection.models import DEFAULT_SCOPE, Opportunity
 
 
 def contact_tab_context(request, contact) -> dict:
@@ -18,7 +18,8 @@ def contact_tab_context(request, contact) -> dict:
         context["opportunities"] = list(
             opportunities.select_related("product", "stage", "representative", "contact_person")
         )
-        context["figures"] = opportunities.figures() if context["opportunities"] else None
+        # Every deal is listed; the sums are of the open ones, as on the dashboard.
+        context["figures"] = opportunities.in_scope(DEFAULT_SCOPE).figures() if context["opportunities"] else None
     return context
 
 
@@ -33,7 +34,8 @@ def home_context(request) -> dict | None:
     """
     if not request.user.has_perm("prospection.view_opportunity"):
         return None
-    return {"figures": Opportunity.objects.open().for_representative(request.user).figures()}
+    # What « Mes opportunités » shows by default (the panel links there): the same scope.
+    return {"figures": Opportunity.objects.in_scope(DEFAULT_SCOPE).for_representative(request.user).figures()}
 
 
 slots.register(slots.CONTACT_TABS, Panel(

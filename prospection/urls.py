@@ -5,7 +5,12 @@ from prospection import views
 app_name = "prospection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("board/", views.board, name="board"),
+    path("<int:pk>/move/", views.board_move, name="board_move"),
     path("chart.svg", views.band_chart, name="chart"),
+    path("forecast/", views.forecast, name="forecast"),
+    path("forecast/pipeline.svg", views.forecast_chart, {"kind": "pipeline"}, name="forecast_pipeline_chart"),
+    path("forecast/won.svg", views.forecast_chart, {"kind": "won"}, name="forecast_won_chart"),
     path("export.csv", views.export, name="export"),
     path("contacts/<int:contact_pk>/info/", views.save_prospect_info, name="prospect_info"),
     path("contacts/<int:contact_pk>/new/", views.opportunity_create, name="create"),

@@ -1,10 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from contacts.access import get_contact_for_user
@@ -14,9 +19,11 @@ from crm.history import history_entries
 from crm.pagination import paginate, query_without
 from crm.text import user_name
 from prospection import chart
+from prospection.board import board_filter, board_query, board_stages, build_board, columns_for
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
-from prospection.forms import OpportunityForm, ProspectInfoForm
+from prospection.forecast import forecast_figures
+from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
 
@@ -58,19 +65,55 @@ def band_chart(request):
     opportunity_filter = filtered_opportunities(request)
     figures = dashboard_figures(opportunity_filter)
     subtitle = " · ".join(opportunity_filter.describe())
-    etag = '"%s"' % chart.cache_key(figures, subtitle, chart.current_language()).rsplit(":", 1)[1]
-    if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponseNotModified(headers={"ETag": etag})
-    response = HttpResponse(chart.band_chart_svg(figures, subtitle=subtitle), content_type="image/svg+xml")
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    language = chart.current_language()
+    return chart.svg_response(request, chart.cache_key(figures, subtitle, language),
+                              lambda: chart.render_band_chart(figures, subtitle=subtitle, language=language))
+
+
+FORECAST_CHARTS = {"pipeline": _lazy("Open pipeline by expected close month"), "won": _lazy("Won per month")}
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def forecast(request):
+    """The forecast with its tables: 8 queries whatever the number of rows (10 after a change; +1 per chosen representative)."""
+    opportunity_filter = filtered_opportunities(request)
+    figures = forecast_figures(opportunity_filter)
+    return render(request, "prospection/forecast.html", {
+        "filter": opportunity_filter,
+        "figures": figures,
+        "alts": {kind: chart.bars_alt_text(str(title), figures[kind]["bars"]) for kind, title in FORECAST_CHARTS.items()},
+        "filter_query": query_without(request, "page", "ordering"),
+        "mine": request.GET.get("representative") == str(request.user.pk),
+    })
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def forecast_chart(request, kind):
+    """One of the forecast's charts as SVG (1 query, 3 after a change; drawn only when its figures change)."""
+    opportunity_filter = filtered_opportunities(request)
+    figures = forecast_figures(opportunity_filter)[kind]
+    subtitle = " · ".join(opportunity_filter.describe(skip={"outcome"}))
+    language = chart.current_language()
+    colors = ["#a61b29", *["#2f7ab9"] * (len(figures["bars"]) - 1)] if kind == "pipeline" else "#2f7ab9"
+    # Months on two lines (« septembre » over « 2027 »): thirteen bars share the width.
+    labels = [chart.plain(bar["label"]).replace(" ", "\n", 1) if bar["key"] != "late" else chart.plain(bar["label"])
+              for bar in figures["bars"]]
+    return chart.svg_response(
+        request, chart.drawn_key(f"forecast-{kind}", figures["bars"], subtitle, language),
+        lambda: chart.render_bar_chart(
+            labels, figures["bars"], colors=colors, title=str(FORECAST_CHARTS[kind]),
+            x_title=_("Expected close month") if kind == "pipeline" else _("Close month"),
+            subtitle=subtitle, language=language, empty=not figures["count"], tick_size=9,
+        ),
+    )
 
 
 EXPORT_HEADER = [
     "subject", "contact", "contact_external_ref", "product", "stage", "outcome", "contact_person",
     "category", "value", "purchase_costs", "success_percent", "total", "representative",
     "expected_close_date", "created_at", "updated_at",
+    # Issue 17: the stage's default %, whether this % was set by hand, and how it closed.
+    "stage_probability", "percent_set_by_hand", "closed_on", "lost_reason", "lost_comment",
 ]
 
 
@@ -78,6 +121,7 @@ EXPORT_COLUMNS = [
     "subject", "contact__name", "contact__external_ref", "product_id", "stage_id",
     "contact_person__first_name", "contact_person__last_name", "category_id", "value", "purchase_costs",
     "success_percent", "total", "representative_id", "expected_close_date", "created_at", "updated_at",
+    "probability_set_by_hand", "closed_on", "lost_comment",
 ]
 
 
@@ -89,17 +133,18 @@ def export(request):
     users) are read once into dictionaries (4 small queries): no model
     instance per row, which was most of the time at 100,000 rows.
     """
-    opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS)
+    reason_label = "lost_reason__label_en" if (get_language() or "fr").startswith("en") else "lost_reason__label_fr"
+    opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS, reason_label)
     products = {product.pk: product.label for product in Product.objects.all()}
-    stages = {stage.pk: (stage.label, stage.outcome) for stage in Stage.objects.all()}
+    stages = {stage.pk: (stage.label, stage.outcome, stage.probability) for stage in Stage.objects.all()}
     categories = {category.pk: category.label for category in Category.objects.all()}
     usernames = dict(get_user_model().objects.values_list("pk", get_user_model().USERNAME_FIELD))
 
     def rows():
         for (subject, contact, external_ref, product, stage, first_name, last_name, category, value, costs,
-             percent, total, representative, close_date, created_at, updated_at) in opportunities.iterator(
-                 chunk_size=2000):
-            stage_label, outcome = stages[stage]
+             percent, total, representative, close_date, created_at, updated_at, by_hand, closed_on, lost_comment,
+             lost_reason) in opportunities.iterator(chunk_size=2000):
+            stage_label, outcome, stage_probability = stages[stage]
             yield [
                 subject, contact, external_ref, products.get(product, ""), stage_label, outcome,
                 # ContactPerson.full_name
@@ -108,6 +153,8 @@ def export(request):
                 value, costs, percent, total, usernames[representative],
                 close_date.isoformat() if close_date else "",
                 created_at.isoformat(timespec="seconds"), updated_at.isoformat(timespec="seconds"),
+                stage_probability, "yes" if by_hand else "no", closed_on.isoformat() if closed_on else "",
+                lost_reason or "", lost_comment,
             ]
 
     return csv_response("opportunities.csv", EXPORT_HEADER, rows())
@@ -184,3 +231,95 @@ def opportunity_delete(request, pk):
         messages.success(request, _("Sales opportunity “%(subject)s” deleted.") % {"subject": opportunity.subject})
         return redirect(contact_tab_url(opportunity.contact))
     return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
+
+
+def board_context(request, query: QueryDict) -> dict:
+    """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
+    opportunity_filter = board_filter(query)
+    columns = build_board(opportunity_filter.qs)
+    return {
+        "filter": opportunity_filter,
+        "columns": columns,
+        "move_stages": [column.stage for column in columns if column.stage.is_active],
+        "board_query": board_query(query).urlencode(),
+        "today": timezone.localdate(),
+        "can_change": request.user.has_perm("prospection.change_opportunity"),
+    }
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def board(request):
+    """The pipeline by stage, with the dashboard's filters from the URL (so it can be bookmarked)."""
+    context = board_context(request, request.GET)
+    context["mine"] = request.GET.get("representative") == str(request.user.pk)
+    return render(request, "prospection/board.html", context)
+
+
+@require_POST
+@permission_required("prospection.change_opportunity", raise_exception=True)
+def board_move(request, pk):
+    """Move a card to another stage, under the form's rules (Opportunity.apply_stage_rules).
+
+    htmx (a drag and drop, or the card's button with JavaScript): answers the card in its new column
+    and both columns' headers (out-of-band swaps). Without JavaScript: back to the board with a message.
+    A stale version is refused (nothing changes) and the columns are drawn again; a move to a lost
+    stage without a reason asks for one.
+    """
+    opportunity = get_opportunity_for_user(request, pk)
+    form = BoardMoveForm(request.POST, opportunity=opportunity)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    query = QueryDict(request.POST.get("board_query", ""))
+    back = reverse("prospection:board") + (f"?{board_query(query).urlencode()}" if board_query(query) else "")
+    if not form.is_valid():
+        return board_refused(request, query, back, is_htmx,
+                             _("“%(subject)s” was not moved: choose one of the stages offered.")
+                             % {"subject": opportunity.subject})
+    old_stage, stage = opportunity.stage, form.cleaned_data["stage"]
+    opportunity.stage = stage
+    opportunity.version = form.cleaned_data["version"]
+    if form.cleaned_data["lost_reason"] is not None:
+        opportunity.lost_reason = form.cleaned_data["lost_reason"]
+        opportunity.lost_comment = form.cleaned_data["lost_comment"]
+    try:
+        if stage.pk != old_stage.pk or form.cleaned_data["lost_reason"] is not None:
+            with transaction.atomic():
+                opportunity.save()
+    except StaleEdit:
+        return board_refused(request, query, back, is_htmx, _(
+            "“%(subject)s” was not moved: someone changed it since the board was shown. "
+            "The board now shows it as it is; move it again if you still want to."
+        ) % {"subject": opportunity.subject})
+    except ValidationError as error:
+        if "lost_reason" not in error.message_dict:
+            raise
+        opportunity.stage = old_stage
+        template = "prospection/_board_reason.html" if is_htmx else "prospection/board_reason.html"
+        return render(request, template, {
+            "opportunity": opportunity, "stage": stage, "form": form, "board_query": board_query(query).urlencode(),
+            "back": back, "reason_error": error.message_dict["lost_reason"][0],
+        }, status=200 if is_htmx else 400)
+    message = _("“%(subject)s” moved to “%(stage)s”.") % {"subject": opportunity.subject, "stage": stage.label}
+    if not is_htmx:
+        messages.success(request, message)
+        return redirect(back)
+    opportunity_filter = board_filter(query)
+    stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
+    return render(request, "prospection/_board_moved.html", {
+        "opp": opportunity, "columns": columns_for(opportunity_filter.qs, stages), "message": message,
+        "move_stages": board_stages([]),
+        "board_query": board_query(query).urlencode(), "today": timezone.localdate(), "can_change": True,
+    })
+
+
+def board_refused(request, query, back, is_htmx, message):
+    """A move that changed nothing: the board drawn again (htmx) or back to it, with the reason."""
+    if not is_htmx:
+        messages.error(request, message)
+        return redirect(back)
+    context = board_context(request, query)
+    context["refusal"] = message
+    # 200, not 409: htmx swaps only successful answers, and this one must replace the columns.
+    response = render(request, "prospection/_board_columns.html", context)
+    response["HX-Retarget"] = "#board"
+    response["HX-Reswap"] = "outerHTML"
+    return response

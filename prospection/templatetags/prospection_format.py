@@ -1,5 +1,6 @@
 from django import template
-from django.utils.translation import get_language
+
+from crm.formatting import format_percent, money_parts
 
 register = template.Library()
 
@@ -7,6 +8,10 @@ register = template.Library()
 @register.filter
 def percent(value):
     """{{ 35|percent }} → "35 %" in French (no-break space), "35%" in English."""
-    if value is None or value == "":
-        return ""
-    return f"{value}%" if (get_language() or "fr").startswith("en") else f"{value}\u00a0%"
+    return format_percent(value)
+
+
+@register.simple_tag
+def money_format():
+    """{% money_format as fmt %}: the current language's money format (fmt.decimal, .group, .prefix, .suffix)."""
+    return money_parts()

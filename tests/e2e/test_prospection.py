@@ -73,7 +73,7 @@ def test_rep_follows_the_prospection_guide(page, rep):
     # représentant) ou le bouton « Mes opportunités »."
     page.get_by_label("Représentant").select_option(label="Luc Gagnon")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page).to_have_url(f"{page.base_url}/prospection/?q=&representative={rep.pk}&outcome=&stage=&product=&category=&band=&ordering=")
+    expect(page).to_have_url(f"{page.base_url}/prospection/?q=&representative={rep.pk}&outcome=open&stage=&product=&category=&band=&ordering=")
     expect(page.get_by_test_id("result-count")).to_have_text("1 opportunité de vente")
     page.get_by_role("link", name="Mes opportunités").click()
     expect(page).to_have_url(f"{page.base_url}/prospection/?representative={rep.pk}")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from prospection.models import Category, Opportunity, Product, Stage
+from prospection.models import Category, LostReason, Opportunity, Product, Stage
 from tests.factories import ContactFactory, UserFactory
 
 
@@ -26,3 +26,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     success_percent = 50
     representative = factory.SubFactory(UserFactory)
     created_by = factory.SelfAttribute("representative")
+    # A lost opportunity needs a reason (Opportunity.apply_stage_rules).
+    lost_reason = factory.LazyAttribute(
+        lambda o: LostReason.objects.order_by("order").first() if o.stage.outcome == "lost" else None
+    )

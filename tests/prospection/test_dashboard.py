@@ -43,20 +43,21 @@ def pipeline(rep, manager):
                                 category=inbound, value=Decimal("10000"), purchase_costs=Decimal("2000"),
                                 success_percent=35),
         "b": OpportunityFactory(subject="Hébergement annuel", contact=bakery, representative=rep, product=hosting,
-                                category=referral, value=Decimal("1200"), success_percent=90,
+                                category=referral, value=Decimal("1200"), success_percent=100,
                                 stage=first_stage("won")),
         "c": OpportunityFactory(subject="Boutique en ligne", contact=garage, representative=manager,
                                 product=website, category=referral, value=Decimal("25000"),
                                 purchase_costs=Decimal("5000"), success_percent=10),
         "d": OpportunityFactory(subject="Serveur dédié", contact=garage, representative=manager, product=hosting,
-                                category=inbound, value=Decimal("3000"), success_percent=60,
+                                category=inbound, value=Decimal("3000"), success_percent=0,
                                 stage=first_stage("lost")),
     }
 
 
 @pytest.mark.django_db
 def test_dashboard_lists_every_opportunity_with_the_tab_and_guide_labels(rep_client, pipeline):
-    response = rep_client.get(DASHBOARD)
+    assert set(subjects(rep_client.get(DASHBOARD))) == {"Refonte du site", "Boutique en ligne"}  # open ones
+    response = rep_client.get(f"{DASHBOARD}?outcome=all")
     page = response.content.decode()
     assert response.status_code == 200
     assert set(subjects(response)) == {"Refonte du site", "Hébergement annuel", "Boutique en ligne", "Serveur dédié"}
@@ -74,9 +75,9 @@ def test_dashboard_lists_every_opportunity_with_the_tab_and_guide_labels(rep_cli
     ("product={website}", {"Refonte du site", "Boutique en ligne"}),
     ("category={referral}", {"Hébergement annuel", "Boutique en ligne"}),
     ("stage={won}", {"Hébergement annuel"}),
-    ("band=0", {"Boutique en ligne"}),
+    ("band=0", {"Boutique en ligne", "Serveur dédié"}),
     ("band=1", {"Refonte du site"}),
-    ("band=3", {"Serveur dédié"}),
+    ("band=3", set()),
     ("band=4", {"Hébergement annuel"}),
     ("q=boutique", {"Boutique en ligne"}),
     ("q=saint-roch", {"Refonte du site", "Hébergement annuel"}),
@@ -87,6 +88,8 @@ def test_filters(rep_client, rep, pipeline, query, expected):
     query = query.format(rep=rep.pk, website=Product.objects.get(label_en="Website").pk,
                          referral=Category.objects.get(label_en="Referral").pk,
                          won=Stage.objects.get(label_en="Won").pk)
+    if "outcome=" not in query:  # each filter over every opportunity, closed ones too
+        query = "outcome=all&" + query
     assert set(subjects(rep_client.get(f"{DASHBOARD}?{query}"))) == expected
 
 
@@ -95,31 +98,31 @@ def test_my_opportunities_is_one_click_to_mine(rep_client, rep, pipeline):
     page = rep_client.get(DASHBOARD).content.decode()
     assert f'href="?representative={rep.pk}"' in page
     response = rep_client.get(f"{DASHBOARD}?representative={rep.pk}")
-    assert set(subjects(response)) == {"Refonte du site", "Hébergement annuel"}
+    assert set(subjects(response)) == {"Refonte du site"}  # open ones (issue 17)
     assert response.context["mine"] is True
 
 
 @pytest.mark.django_db
 def test_sums_are_for_what_is_filtered(rep_client, rep, pipeline):
-    response = rep_client.get(f"{DASHBOARD}?representative={rep.pk}")
+    response = rep_client.get(f"{DASHBOARD}?representative={rep.pk}&outcome=all")
     figures = response.context["figures"]
     assert figures["count"] == 2
     assert figures["value"] == Decimal("11200.00")
-    assert figures["total"] == Decimal("2800.00") + Decimal("1080.00")
+    assert figures["total"] == Decimal("2800.00") + Decimal("1200.00")
     page = response.content.decode()
-    assert "11\u202f200,00\u00a0$" in page and "3\u202f880,00\u00a0$" in page
+    assert "11\u202f200,00\u00a0$" in page and "4\u202f000,00\u00a0$" in page
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("ordering,expected", [
-    ("total", "bdca"), ("-total", "acdb"), ("value", "bdac"), ("-value", "cadb"),
-    ("subject", "cbad"), ("-percent", "bdac"),
+    ("total", "dbca"), ("-total", "acbd"), ("value", "bdac"), ("-value", "cadb"),
+    ("subject", "cbad"), ("-percent", "bacd"),
     # Ties (same contact, stage, representative, product, no date): the newest first.
     ("contact", "badc"), ("-contact", "dcba"), ("stage", "cabd"), ("representative", "badc"),
     ("product", "cadb"), ("close", "dcba"), ("-updated", "dcba"),
 ])
 def test_sortable_columns(rep_client, pipeline, ordering, expected):
-    response = rep_client.get(f"{DASHBOARD}?ordering={ordering}")
+    response = rep_client.get(f"{DASHBOARD}?outcome=all&ordering={ordering}")
     assert subjects(response) == [pipeline[key].subject for key in expected]
 
 
@@ -143,7 +146,7 @@ def test_bad_query_values_never_500(rep_client, pipeline, query):
 
 @pytest.mark.django_db
 def test_a_bad_sort_is_ignored_with_a_message(rep_client, pipeline):
-    response = rep_client.get(f"{DASHBOARD}?ordering=representative__password")
+    response = rep_client.get(f"{DASHBOARD}?outcome=all&ordering=representative__password")
     assert "Certains filtres n’ont pas été compris" in response.content.decode()
     assert len(subjects(response)) == 4
 
@@ -167,9 +170,11 @@ def test_dashboard_query_count_is_constant(rep_client, rep, django_assert_num_qu
         rep_client.get(DASHBOARD)
     OpportunityFactory.create_batch(40, representative=rep)
     with django_assert_num_queries(DASHBOARD_QUERIES + 1):
-        rep_client.get(f"{DASHBOARD}?ordering=-total&outcome=open&page=2")
+        rep_client.get(f"{DASHBOARD}?ordering=-total&outcome=all&page=2")
     with django_assert_num_queries(DASHBOARD_QUERIES):  # another page or order: the same sums
-        rep_client.get(f"{DASHBOARD}?ordering=subject&outcome=open&page=1")
+        rep_client.get(f"{DASHBOARD}?ordering=subject&outcome=all&page=1")
+    with django_assert_num_queries(DASHBOARD_QUERIES):  # open is the default: the same sums as no choice
+        rep_client.get(f"{DASHBOARD}?outcome=open")
 
 
 @pytest.mark.django_db
@@ -182,7 +187,7 @@ def test_dashboard_is_reached_from_the_contact_list_tab_and_the_diamond_icon(rep
 @pytest.mark.django_db
 def test_csv_export_has_the_filtered_rows_and_neutralises_formulas(rep_client, rep, pipeline):
     OpportunityFactory(subject="=HYPERLINK(\"http://evil\")", representative=rep, value=Decimal("1"))
-    response = rep_client.get(f"{reverse('prospection:export')}?representative={rep.pk}&ordering=-total")
+    response = rep_client.get(f"{reverse('prospection:export')}?representative={rep.pk}&outcome=all&ordering=-total")
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))

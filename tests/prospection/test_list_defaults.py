@@ -28,7 +28,8 @@ def preselected(client, contact, name):
 
 def test_a_stage_added_first_in_order_is_not_preselected(admin_client_fr, rep_client, contact):
     response = admin_client_fr.post("/admin/prospection/stage/add/", {
-        "label_fr": "Prospect froid", "label_en": "Cold lead", "outcome": "open", "order": "0", "is_active": "on",
+        "label_fr": "Prospect froid", "label_en": "Cold lead", "outcome": "open", "probability": "5", "order": "0",
+        "is_active": "on",
     })
     assert response.status_code == 302
     assert list(Stage.objects.filter(is_default=True).values_list("label_fr", flat=True)) == ["Premier contact"]
@@ -39,7 +40,7 @@ def test_marking_a_stage_default_in_the_admin_moves_the_flag(admin_client_fr, re
     analysis = Stage.objects.get(label_en="Needs analysis")
     response = admin_client_fr.post(f"/admin/prospection/stage/{analysis.pk}/change/", {
         "label_fr": analysis.label_fr, "label_en": analysis.label_en, "outcome": "open",
-        "order": analysis.order, "is_active": "on", "is_default": "on",
+        "probability": analysis.probability, "order": analysis.order, "is_active": "on", "is_default": "on",
     })
     assert response.status_code == 302
     assert list(Stage.objects.filter(is_default=True)) == [analysis]

@@ -54,6 +54,10 @@ print(json.dumps({
     "contact_tab": page(client, f"/contacts/{contact.pk}/?tab=prospection"),
     "dashboard": page(client, "/prospection/"),
     "chart": page(client, "/prospection/chart.svg"),
+    "board": page(client, "/prospection/board/"),
+    "forecast": page(client, "/prospection/forecast/"),
+    "forecast_chart": page(client, "/prospection/forecast/pipeline.svg"),
+    "board_move": {"status": client.post("/prospection/1/move/", {"stage": "1", "version": "0"}).status_code},
     "admin": page(admin, "/admin/"),
     "admin_lists": page(admin, "/admin/prospection/product/"),
     "history": page(client, f"/contacts/{contact.pk}/?tab=history"),
@@ -102,6 +106,7 @@ def test_pages_work_without_tab_icon_or_link(off_pages, name):
     assert "bi-gem" not in page["html"]
     assert "Prospection" not in page["html"]
     assert "Liste des prospections" not in page["html"]
+    assert "Tableau des étapes" not in page["html"]
     assert "/prospection/" not in page["html"]
 
 
@@ -110,7 +115,8 @@ def test_contact_file_still_shows_the_contact(off_pages):
     assert "Gestionnaire de compte" not in off_pages["contact"]["html"]
 
 
-@pytest.mark.parametrize("name", ["dashboard", "chart", "admin_lists"])
+@pytest.mark.parametrize("name", ["dashboard", "chart", "board", "board_move", "forecast", "forecast_chart",
+                                  "admin_lists"])
 def test_prospection_urls_are_404(off_pages, name):
     assert off_pages[name]["status"] == 404
 

@@ -9,6 +9,7 @@ refused, so running a file twice never doubles anything.
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,13 +21,16 @@ from crm.importing.command import ImportCommand
 from crm.importing.engine import Column, Importer, Tally
 from crm.text import fold
 from prospection.figures import opportunities_changed
-from prospection.models import Category, Opportunity, Product, Stage
+from prospection.models import Category, LostReason, Opportunity, Product, Stage
 
 OPPORTUNITY_ATTRS = {
     "subject": "subject", "product": "product_id", "stage": "stage_id", "category": "category_id",
     "value": "value", "purchase_costs": "purchase_costs", "success_percent": "success_percent",
     "representative": "representative_id", "expected_close_date": "expected_close_date",
+    "closed_on": "closed_on", "lost_reason": "lost_reason_id", "lost_comment": "lost_comment",
 }
+# What the stage rules (Opportunity.apply_stage_rules) may change besides the file's columns.
+RULED_ATTRS = ("success_percent", "probability_set_by_hand", "closed_on", "lost_reason_id", "lost_comment")
 
 
 class OpportunityImport(Importer):
@@ -59,6 +63,13 @@ class OpportunityImport(Importer):
                                       "vendeur", "sales rep", "rep"), parse=values.Users()),
             Column("expected_close_date", ("date de clôture prévue", "clôture prévue", "date de clôture",
                                            "expected close date", "close date"), parse=values.date),
+            Column("closed_on", ("fermée le", "date de fermeture", "closed on", "closed date", "date closed"),
+                   parse=values.date),
+            Column("lost_reason", ("raison de la perte", "raison de perte", "motif de perte", "lost reason",
+                                   "loss reason"),
+                   parse=listed(LostReason, _("“%(value)s” is not a lost reason."))),
+            Column("lost_comment", ("commentaire sur la perte", "commentaire de perte", "lost comment",
+                                    "loss comment"), field=field("lost_comment")),
         ]
 
     def reset(self):
@@ -69,6 +80,7 @@ class OpportunityImport(Importer):
         self.opportunities = Tally()
         self.seen: dict[tuple, int] = {}  # (contact pk, subject) → row
         self.active_users = set(get_user_model().objects.filter(is_active=True).values_list("pk", flat=True))
+        self.stages = {stage.pk: stage for stage in Stage.objects.all()}
 
     def changes(self):
         return bool(self.opportunities.created or self.opportunities.updated)
@@ -129,15 +141,40 @@ class OpportunityImport(Importer):
                                      "take instead."))
                         continue
                     row.values["_representative"] = contact.account_manager_id
+                if self.breaks_rules(row, self.follow_rules, self.new_opportunity(self.fields(row))) is True:
+                    continue
                 row.values["_contact"] = contact.pk
                 self.opportunities.created += 1
         opportunities = Opportunity.objects.in_bulk(matched.values()) if matched else {}
         for row, pk in matched.items():
-            if self.apply(opportunities[pk], row, timezone.now()):
+            changed = self.breaks_rules(row, self.apply, opportunities[pk], row, timezone.now())
+            if changed is True:
+                continue
+            if changed:
                 row.values["_opportunity"] = pk
                 self.opportunities.updated += 1
             else:
                 self.opportunities.unchanged += 1
+
+    def breaks_rules(self, row, check, *args):
+        """check(*args)'s answer; True when it breaks a stage rule (lost without a reason): the row's error."""
+        try:
+            return check(*args)
+        except ValidationError as error:
+            column = "lost_reason" if "lost_reason" in self.header_names else "stage"
+            for message in error.message_dict.get("lost_reason", error.messages):
+                self.error(row, column, message)
+            return True
+
+    def follow_rules(self, opportunity):
+        """The model's stage rules (% of the stage, won 100 %, lost 0 %, close date, lost reason),
+        without a query: the stages are known."""
+        loaded = getattr(opportunity, "_loaded", None)
+        if loaded and loaded["stage_id"] in self.stages:
+            loaded["outcome_of"], loaded["outcome"] = loaded["stage_id"], self.stages[loaded["stage_id"]].outcome
+        opportunity.stage = self.stages[opportunity.stage_id]
+        opportunity.apply_stage_rules()
+        return opportunity
 
     def write_batch(self, rows):
         new = []
@@ -146,7 +183,7 @@ class OpportunityImport(Importer):
                 fields = self.fields(row)
                 fields["contact_id"] = row["_contact"]
                 fields.setdefault("representative_id", row.get("_representative"))
-                new.append(self.new_opportunity(fields))
+                new.append(self.follow_rules(self.new_opportunity(fields)))
         writing.insert(Opportunity, new, set_pks=False)
         changed = {row["_opportunity"]: row for row in rows if "_opportunity" in row}
         if changed:
@@ -165,11 +202,13 @@ class OpportunityImport(Importer):
     def apply(self, opportunity, row, now) -> set:
         """Give the opportunity the row's values; the fields to write (none when nothing changed)."""
         fields = self.fields(row)
-        updated = {attr for attr, value in fields.items() if getattr(opportunity, attr) != value}
+        before = {attr: getattr(opportunity, attr) for attr in {*fields, *RULED_ATTRS}}
+        for attr, value in fields.items():
+            setattr(opportunity, attr, value)
+        self.follow_rules(opportunity)  # may raise ValidationError: checked in the first pass
+        updated = {attr for attr, value in before.items() if getattr(opportunity, attr) != value}
         if not updated:
             return updated
-        for attr in updated:
-            setattr(opportunity, attr, fields[attr])
         opportunity.updated_at = now
         updated.add("updated_at")
         if self.versioned:
