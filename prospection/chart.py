@@ -127,7 +127,7 @@ def render_bar_chart(labels: list[str], bars: list[dict], *, colors, title: str,
     if upright:  # room above the tallest bar for its label standing up (the plot is about 3.9 in tall)
         longest = max(text_inches(f"{format_money(bar['total'], language=language)} · 99 opp.", FONT - 5)
                       for bar in bars) + 0.15
-        high = top + (top - low) * longest / max(3.9 - longest, 1.0)
+        high = top + max(top - low, span) * longest / max(3.9 - longest, 1.0)  # span: all bars may be 0
     ticks = [tick for tick in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
              if low <= tick <= high]
     tick_labels = [plain(whole_money(tick, language)) for tick in ticks]

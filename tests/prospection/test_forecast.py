@@ -178,3 +178,14 @@ def test_forecast_costs_a_constant_number_of_queries(rep_client, rep, django_ass
 def test_outsider_gets_403(outsider_client):
     assert outsider_client.get(FORECAST).status_code == 403
     assert outsider_client.get(f"{FORECAST}won.svg").status_code == 403
+
+
+def test_an_empty_forecast_draws_without_a_singular_axis(rep_client):
+    # No opportunity at all: thirteen bars of 0 (matplotlib warned of identical y limits).
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for chart in ["pipeline.svg", "won.svg"]:
+            response = rep_client.get(f"{FORECAST}{chart}")
+            assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
