@@ -1,21 +1,23 @@
 """The pipeline board: one column per open stage (the admin's order), then the won and the lost ones.
 
 Its cost does not depend on the number of opportunities: the columns' sums are
-ONE grouped query, the cards ONE query that keeps each stage's first CARDS_PER_COLUMN
-rows by total, then close date (ROW_NUMBER() OVER (PARTITION BY stage ...), on
-SQLite and PostgreSQL alike), the stages one more. The index opp_board_idx serves it.
+ONE grouped query, cached as the dashboard's figures are (prospection/figures.py: under
+the stamp renewed by every write), the stages ONE query that also reads that stamp, the
+cards ONE query that keeps each stage's first CARDS_PER_COLUMN
+rows by total, then close date (see first_cards). The index opp_board_idx serves it.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, F, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 
+from prospection.figures import STAMP_PK, cached_sums, filter_values
 from prospection.filters import OpportunityFilter
-from prospection.models import Opportunity, Stage, cents_sum, from_cents, from_units
+from prospection.models import FiguresStamp, Opportunity, Stage, cents_sum, from_cents, from_units
 
 CARDS_PER_COLUMN = 20
 # The dashboard's filters that apply to the board; the stage, band and open/closed scope are its columns.
@@ -77,32 +79,69 @@ def column_sums(opportunities, stage_ids=None) -> dict[int, tuple[int, Decimal, 
 def board_stages(stage_ids_in_use) -> list[Stage]:
     """Active stages, and inactive ones still holding opportunities: open ones first (admin's
     order), then won, then lost. 1 query."""
-    stages = Stage.objects.filter(Q(is_active=True) | Q(pk__in=stage_ids_in_use))
+    return sorted(Stage.objects.filter(Q(is_active=True) | Q(pk__in=stage_ids_in_use)), key=board_order)
+
+
+def board_order(stage: Stage) -> tuple:
+    """Open stages first (the admin's order), then won, then lost."""
     rank = {Stage.Outcome.OPEN: 0, Stage.Outcome.WON: 1, Stage.Outcome.LOST: 2}
-    return sorted(stages, key=lambda stage: (rank.get(stage.outcome, 0), stage.order, stage.pk))
+    return (rank.get(stage.outcome, 0), stage.order, stage.pk)
 
 
-def first_cards(opportunities, per_column: int = CARDS_PER_COLUMN):
-    """Each stage's first `per_column` opportunities by total (highest first), then close date: 1 query."""
-    ranked = opportunities.annotate(rank=Window(
-        RowNumber(), partition_by=[F("stage_id")],
-        order_by=[F("total").desc(), F("expected_close_date").asc(nulls_last=True), F("pk").asc()],
-    ))
-    return (
-        ranked.filter(rank__lte=per_column)
-        .select_related("contact", "representative", "stage")
-        .order_by("stage_id", "rank")
-    )
+CARD_ORDER = (F("total").desc(), F("expected_close_date").asc(nulls_last=True), F("pk").asc())
 
 
-def build_board(opportunities, per_column: int = CARDS_PER_COLUMN) -> list[Column]:
-    """The columns with their sums and first cards: 3 queries whatever the number of opportunities."""
-    sums = column_sums(opportunities)
-    columns = {stage.pk: Column(stage, per_column=per_column) for stage in board_stages(list(sums))}
+def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN):
+    """The given stages' first `per_column` opportunities by total (highest first), then close date: 1 query.
+
+    Where the database takes a LIMIT in each part of a UNION (PostgreSQL), the ids are one
+    `... WHERE stage = s ORDER BY total DESC, close date LIMIT n` per stage, UNION ALL: each part
+    reads only its first rows from the index opp_board_idx, whatever the number of opportunities.
+    SQLite refuses that, and numbers every row instead (ROW_NUMBER() OVER (PARTITION BY stage ...)),
+    which sorts all the filtered rows: fine for the small databases it serves.
+    """
+    stage_ids = list(stage_ids)
+    if not stage_ids:
+        return []
+    related = ("contact", "representative", "stage")
+    if connections[opportunities.db].features.supports_slicing_ordering_in_compound:
+        parts = [opportunities.filter(stage_id=stage_id).order_by(*CARD_ORDER).values("pk")[:per_column]
+                 for stage_id in stage_ids]
+        ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return (Opportunity.objects.using(opportunities.db).filter(pk__in=ids)
+                .select_related(*related).order_by("stage_id", *CARD_ORDER))
+    ranked = opportunities.annotate(rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
+    return ranked.filter(rank__lte=per_column).select_related(*related).order_by("stage_id", "rank")
+
+
+def stages_and_token(using: str = "default") -> tuple[list[Stage], str | None]:
+    """Every stage, in the board's order (see board_stages), and the figures' stamp token read with them: 1 query."""
+    stamp = FiguresStamp.objects.filter(pk=STAMP_PK).values("token")[:1]
+    stages = sorted(Stage.objects.using(using).annotate(figures_token=Subquery(stamp)), key=board_order)
+    return stages, (stages[0].figures_token if stages else None)
+
+
+def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN) -> list[Column]:
+    """The columns with their sums and first cards: 2 queries whatever the number of opportunities
+    (the stages with the figures' stamp, the cards; + the sums after a change, or for a text search).
+
+    The sums are cached as the dashboard's figures (prospection/figures.py), under their own key.
+    """
+    opportunities = opportunity_filter.qs
+    stages, token = stages_and_token(opportunities.db)
+    filters = filter_values(opportunity_filter)
+    if filters is None:  # a text search: never cached (see filter_values)
+        sums = column_sums(opportunities)
+    else:
+        sums = cached_sums(opportunities.db, {**filters, "figures": "board-columns"},
+                           lambda: column_sums(opportunities), token=token)
+    # As board_stages: the active stages, and the inactive ones still holding (filtered) opportunities.
+    columns = {stage.pk: Column(stage, per_column=per_column) for stage in stages
+               if stage.is_active or stage.pk in sums}
     for stage_id, (count, value, total) in sums.items():
         column = columns[stage_id]
         column.count, column.value, column.total = count, value, total
-    for opportunity in first_cards(opportunities, per_column):
+    for opportunity in first_cards(opportunities, list(columns), per_column):
         columns[opportunity.stage_id].cards.append(opportunity)
     return list(columns.values())
 

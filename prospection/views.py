@@ -236,7 +236,7 @@ def opportunity_delete(request, pk):
 def board_context(request, query: QueryDict) -> dict:
     """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
     opportunity_filter = board_filter(query)
-    columns = build_board(opportunity_filter.qs)
+    columns = build_board(opportunity_filter)
     return {
         "filter": opportunity_filter,
         "columns": columns,
