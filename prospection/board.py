@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from crm.formatting import format_date, format_money, format_percent
 from prospection.figures import STAMP_PK, cached_sums, filter_values
@@ -163,23 +163,32 @@ def _url_with_pk(name: str):
 def with_card_facts(cards, move_stages, today) -> list:
     """Give each card what _board_card.html writes, computed once per page rather than once per card
     in the template (160 cards): its URLs (each URL reversed once), its formatted figures, its
-    representative, its close date and whether it is past due, and its stage menu's options (written
-    once per stage, shared by the cards of a column). Returns `cards`."""
+    representative, its close date and whether it is past due, its stage menu's options (written
+    once per stage, shared by the cards of a column) and its words (translated once; the template
+    escapes them). Returns `cards`."""
     language = get_language()
+    words = {
+        "representative": gettext("Representative"), "value": gettext("Value"), "percent": gettext("Success %"),
+        "total": gettext("Total"), "close": gettext("Expected close"), "past_due": gettext("Past due"),
+        "move": gettext("Move"),
+    }
+    stage_of, move_to = gettext("Stage of “%(subject)s”"), gettext("Move “%(subject)s” to the stage chosen in the menu")
     opportunity_url, contact_url = _url_with_pk("prospection:update"), _url_with_pk("contacts:detail")
     move_url = _url_with_pk("prospection:board_move")
-    labels = [(stage.pk, stage.label) for stage in move_stages]
+    stage_labels = [(stage.pk, stage.label) for stage in move_stages]
     options_of = {}
     for opp in cards:
         stage = opp.stage
         if stage.pk not in options_of:
             options = format_html_join("", '<option value="{}"{}>{}</option>', (
-                (pk, mark_safe(" selected") if pk == stage.pk else "", label) for pk, label in labels
+                (pk, mark_safe(" selected") if pk == stage.pk else "", label) for pk, label in stage_labels
             ))
             if not stage.is_active:
                 options += format_html('<option value="{}" selected>{}</option>', stage.pk, stage.label)
             options_of[stage.pk] = options
         opp.board_options = options_of[stage.pk]
+        opp.board_words = words
+        opp.board_stage_of, opp.board_move_to = stage_of % {"subject": opp.subject}, move_to % {"subject": opp.subject}
         opp.board_url = opportunity_url(opp.pk)
         opp.board_contact_url = f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs"
         opp.board_move_url = move_url(opp.pk)
