@@ -290,3 +290,22 @@ def test_a_move_to_the_stage_it_is_at_changes_nothing(rep_client, pipeline):
     assert response.status_code == 302
     assert Opportunity.objects.get(pk=site.pk).version == site.version
     assert site.history.count() == 1
+
+
+def test_the_columns_sums_are_cached_until_an_opportunity_or_a_stage_changes(
+        rep_client, pipeline, django_assert_num_queries, django_capture_on_commit_callbacks):
+    rep_client.get(BOARD)
+    with django_assert_num_queries(BOARD_QUERIES):  # the sums come from the cache
+        assert columns(rep_client.get(BOARD))["Quote sent"]["value"] == Decimal("35000")
+    site = pipeline["site"]
+    with django_capture_on_commit_callbacks(execute=True):
+        site.value = Decimal("12000")
+        site.save()
+    board = rep_client.get(BOARD)
+    assert columns(board)["Quote sent"]["value"] == Decimal("37000")
+    dashboard = rep_client.get("/prospection/?stage=%d" % stage("Quote sent").pk)
+    assert dashboard.context["figures"]["value"] == Decimal("37000")  # the dashboard's figure, the same
+    with django_capture_on_commit_callbacks(execute=True):
+        Stage.objects.filter(label_en="Negotiation").update(is_active=False)
+        stage("Quote sent").save()  # a stage's save renews the stamp too
+    assert "Negotiation" not in columns(rep_client.get(BOARD))
