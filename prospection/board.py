@@ -3,8 +3,9 @@
 Its cost does not depend on the number of opportunities: the columns' sums are
 ONE grouped query, cached as the dashboard's figures are (prospection/figures.py: under
 the stamp renewed by every write), the stages ONE query that also reads that stamp, the
-cards ONE query that keeps each stage's first CARDS_PER_COLUMN
-rows by total, then close date (see first_cards). The index opp_board_idx serves it.
+cards ONE query that keeps each stage's first CARDS_PER_COLUMN rows by total, then close
+date (see first_cards), served by the index opp_board_idx (opp_board_rep_idx for one
+representative's board). What a card writes is prepared once per page (with_card_facts).
 """
 
 from dataclasses import dataclass, field
@@ -149,8 +150,8 @@ def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN) -> list[
     columns = {stage.pk: Column(stage, per_column=per_column) for stage in stages
                if stage.is_active or stage.pk in sums}
     for stage_id, (count, value, total) in sums.items():
-        column = columns[stage_id]
-        column.count, column.value, column.total = count, value, total
+        if stage_id in columns:  # (a stage deleted since the sums were cached has no column)
+            columns[stage_id].count, columns[stage_id].value, columns[stage_id].total = count, value, total
     for opportunity in first_cards(opportunities, list(columns), per_column):
         columns[opportunity.stage_id].cards.append(opportunity)
     return list(columns.values())
