@@ -1,21 +1,29 @@
 """The pipeline board: one column per open stage (the admin's order), then the won and the lost ones.
 
 Its cost does not depend on the number of opportunities: the columns' sums are
-ONE grouped query, the cards ONE query that keeps each stage's first CARDS_PER_COLUMN
-rows by total, then close date (ROW_NUMBER() OVER (PARTITION BY stage ...), on
-SQLite and PostgreSQL alike), the stages one more. The index opp_board_idx serves it.
+ONE grouped query, cached as the dashboard's figures are (prospection/figures.py: under
+the stamp renewed by every write), the stages ONE query that also reads that stamp, the
+cards ONE query that keeps each stage's first CARDS_PER_COLUMN rows by total, then close
+date (see first_cards), served by the index opp_board_idx (opp_board_rep_idx for one
+representative's board). What a card writes is prepared once per page (with_card_facts).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, F, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
+from crm.formatting import format_date, format_money, format_percent
+from prospection.figures import STAMP_PK, cached_sums, filter_values
 from prospection.filters import OpportunityFilter
-from prospection.models import Opportunity, Stage, cents_sum, from_cents, from_units
+from prospection.models import FiguresStamp, Opportunity, Stage, cents_sum, from_cents, from_units
 
 CARDS_PER_COLUMN = 20
 # The dashboard's filters that apply to the board; the stage, band and open/closed scope are its columns.
@@ -77,34 +85,127 @@ def column_sums(opportunities, stage_ids=None) -> dict[int, tuple[int, Decimal, 
 def board_stages(stage_ids_in_use) -> list[Stage]:
     """Active stages, and inactive ones still holding opportunities: open ones first (admin's
     order), then won, then lost. 1 query."""
-    stages = Stage.objects.filter(Q(is_active=True) | Q(pk__in=stage_ids_in_use))
+    return sorted(Stage.objects.filter(Q(is_active=True) | Q(pk__in=stage_ids_in_use)), key=board_order)
+
+
+def board_order(stage: Stage) -> tuple:
+    """Open stages first (the admin's order), then won, then lost."""
     rank = {Stage.Outcome.OPEN: 0, Stage.Outcome.WON: 1, Stage.Outcome.LOST: 2}
-    return sorted(stages, key=lambda stage: (rank.get(stage.outcome, 0), stage.order, stage.pk))
+    return (rank.get(stage.outcome, 0), stage.order, stage.pk)
 
 
-def first_cards(opportunities, per_column: int = CARDS_PER_COLUMN):
-    """Each stage's first `per_column` opportunities by total (highest first), then close date: 1 query."""
-    ranked = opportunities.annotate(rank=Window(
-        RowNumber(), partition_by=[F("stage_id")],
-        order_by=[F("total").desc(), F("expected_close_date").asc(nulls_last=True), F("pk").asc()],
-    ))
-    return (
-        ranked.filter(rank__lte=per_column)
-        .select_related("contact", "representative", "stage")
-        .order_by("stage_id", "rank")
-    )
+CARD_ORDER = (F("total").desc(), F("expected_close_date").asc(nulls_last=True), F("pk").asc())
 
 
-def build_board(opportunities, per_column: int = CARDS_PER_COLUMN) -> list[Column]:
-    """The columns with their sums and first cards: 3 queries whatever the number of opportunities."""
-    sums = column_sums(opportunities)
-    columns = {stage.pk: Column(stage, per_column=per_column) for stage in board_stages(list(sums))}
+def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN):
+    """The given stages' first `per_column` opportunities by total (highest first), then close date: 1 query.
+
+    Where the database takes a LIMIT in each part of a UNION (PostgreSQL), the ids are one
+    `... WHERE stage = s ORDER BY total DESC, close date LIMIT n` per stage, UNION ALL: each part
+    reads only its first rows from the index opp_board_idx, whatever the number of opportunities.
+    SQLite refuses that, and numbers every row instead (ROW_NUMBER() OVER (PARTITION BY stage ...)),
+    which sorts all the filtered rows: fine for the small databases it serves.
+    """
+    stage_ids = list(stage_ids)
+    if not stage_ids:
+        return []
+    related = ("contact", "representative", "stage")
+    # Only what a card shows (see with_card_facts): a contact's search text and description, a user's
+    # password... would be read and turned into objects 160 times for nothing.
+    shown = ("version", "subject", "stage", "contact__name", "representative__username",
+             "representative__first_name", "representative__last_name", "value", "success_percent", "total",
+             "expected_close_date")
+    if connections[opportunities.db].features.supports_slicing_ordering_in_compound:
+        parts = [opportunities.filter(stage_id=stage_id).order_by(*CARD_ORDER).values("pk")[:per_column]
+                 for stage_id in stage_ids]
+        ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return (Opportunity.objects.using(opportunities.db).filter(pk__in=ids)
+                .select_related(*related).only(*shown).order_by("stage_id", *CARD_ORDER))
+    ranked = opportunities.annotate(rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
+    return ranked.filter(rank__lte=per_column).select_related(*related).only(*shown).order_by("stage_id", "rank")
+
+
+def stages_and_token(using: str = "default") -> tuple[list[Stage], str | None]:
+    """Every stage, in the board's order (see board_stages), and the figures' stamp token read with them: 1 query."""
+    stamp = FiguresStamp.objects.filter(pk=STAMP_PK).values("token")[:1]
+    stages = sorted(Stage.objects.using(using).annotate(figures_token=Subquery(stamp)), key=board_order)
+    return stages, (stages[0].figures_token if stages else None)
+
+
+def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN) -> list[Column]:
+    """The columns with their sums and first cards: 2 queries whatever the number of opportunities
+    (the stages with the figures' stamp, the cards; + the sums after a change, or for a text search).
+
+    The sums are cached as the dashboard's figures (prospection/figures.py), under their own key.
+    """
+    opportunities = opportunity_filter.qs
+    stages, token = stages_and_token(opportunities.db)
+    filters = filter_values(opportunity_filter)
+    if filters is None:  # a text search: never cached (see filter_values)
+        sums = column_sums(opportunities)
+    else:
+        sums = cached_sums(opportunities.db, {**filters, "figures": "board-columns"},
+                           lambda: column_sums(opportunities), token=token)
+    # As board_stages: the active stages, and the inactive ones still holding (filtered) opportunities.
+    columns = {stage.pk: Column(stage, per_column=per_column) for stage in stages
+               if stage.is_active or stage.pk in sums}
     for stage_id, (count, value, total) in sums.items():
-        column = columns[stage_id]
-        column.count, column.value, column.total = count, value, total
-    for opportunity in first_cards(opportunities, per_column):
+        if stage_id in columns:  # (a stage deleted since the sums were cached has no column)
+            columns[stage_id].count, columns[stage_id].value, columns[stage_id].total = count, value, total
+    for opportunity in first_cards(opportunities, list(columns), per_column):
         columns[opportunity.stage_id].cards.append(opportunity)
     return list(columns.values())
+
+
+_PK = 987654321  # a primary key no row has: where a card's own goes in its URLs
+
+
+def _url_with_pk(name: str):
+    """reverse(name, args=[pk]) as a function, reversed once (the URL's language and script prefix included)."""
+    head, tail = reverse(name, args=[_PK]).split(str(_PK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def with_card_facts(cards, move_stages, today) -> list:
+    """Give each card what _board_card.html writes, computed once per page rather than once per card
+    in the template (160 cards): its URLs (each URL reversed once), its formatted figures, its
+    representative, its close date and whether it is past due, its stage menu's options (written
+    once per stage, shared by the cards of a column) and its words (translated once; the template
+    escapes them). Returns `cards`."""
+    language = get_language()
+    words = {
+        "representative": gettext("Representative"), "value": gettext("Value"), "percent": gettext("Success %"),
+        "total": gettext("Total"), "close": gettext("Expected close"), "past_due": gettext("Past due"),
+        "move": gettext("Move"),
+    }
+    stage_of, move_to = gettext("Stage of “%(subject)s”"), gettext("Move “%(subject)s” to the stage chosen in the menu")
+    opportunity_url, contact_url = _url_with_pk("prospection:update"), _url_with_pk("contacts:detail")
+    move_url = _url_with_pk("prospection:board_move")
+    stage_labels = [(stage.pk, stage.label) for stage in move_stages]
+    options_of = {}
+    for opp in cards:
+        stage = opp.stage
+        if stage.pk not in options_of:
+            options = format_html_join("", '<option value="{}"{}>{}</option>', (
+                (pk, mark_safe(" selected") if pk == stage.pk else "", label) for pk, label in stage_labels
+            ))
+            if not stage.is_active:
+                options += format_html('<option value="{}" selected>{}</option>', stage.pk, stage.label)
+            options_of[stage.pk] = options
+        opp.board_options = options_of[stage.pk]
+        opp.board_words = words
+        opp.board_stage_of, opp.board_move_to = stage_of % {"subject": opp.subject}, move_to % {"subject": opp.subject}
+        opp.board_url = opportunity_url(opp.pk)
+        opp.board_contact_url = f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs"
+        opp.board_move_url = move_url(opp.pk)
+        opp.board_representative = opp.representative.get_full_name() or opp.representative.username
+        opp.board_value = format_money(opp.value, language=language)
+        opp.board_percent = format_percent(opp.success_percent, language=language)
+        opp.board_total = format_money(opp.total, language=language)
+        close = opp.expected_close_date
+        opp.board_close = format_date(close, "SHORT_DATE_FORMAT") if close else "—"
+        opp.board_overdue = bool(close) and stage.outcome == Stage.Outcome.OPEN and close < today
+    return cards
 
 
 def columns_for(opportunities, stages) -> list[Column]:

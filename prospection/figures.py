@@ -92,12 +92,17 @@ def filter_values(opportunity_filter) -> dict | None:
     }
 
 
-def cached_sums(using: str, described: dict, compute):
+_READ_IT = object()
+
+
+def cached_sums(using: str, described: dict, compute, token=_READ_IT):
     """What `compute()` returns, cached until the next write; `described` ({name: value}) must name all it depends on.
 
-    1 query (the stamp) when cached, plus compute's after a change.
+    1 query (the stamp) when cached, plus compute's after a change. A caller that read the
+    stamp's token in one of its own queries (the board, with its stages) passes it as `token`.
     """
-    token = current_token(using)
+    if token is _READ_IT:
+        token = current_token(using)
     if token is None:
         return compute()
     text = "&".join(f"{name}={value}" for name, value in sorted(described.items()))

@@ -360,6 +360,8 @@ class Opportunity(Versioned):
             models.Index(fields=["-updated_at", "-id"], name="opp_updated_idx"),
             # The board: each stage's first cards by total, then close date (prospection/board.py).
             models.Index(fields=["stage", "-total", "expected_close_date"], name="opp_board_idx"),
+            # The board of one representative ("My opportunities"): the same, without reading the others' rows.
+            models.Index(fields=["representative", "stage", "-total", "expected_close_date"], name="opp_board_rep_idx"),
         ]
 
     @classmethod

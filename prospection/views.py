@@ -19,7 +19,7 @@ from crm.history import history_entries
 from crm.pagination import paginate, query_without
 from crm.text import user_name
 from prospection import chart
-from prospection.board import board_filter, board_query, board_stages, build_board, columns_for
+from prospection.board import board_filter, board_query, board_stages, build_board, columns_for, with_card_facts
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forecast import forecast_figures
@@ -236,13 +236,16 @@ def opportunity_delete(request, pk):
 def board_context(request, query: QueryDict) -> dict:
     """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
     opportunity_filter = board_filter(query)
-    columns = build_board(opportunity_filter.qs)
+    columns = build_board(opportunity_filter)
+    move_stages = [column.stage for column in columns if column.stage.is_active]
+    today = timezone.localdate()
+    with_card_facts([card for column in columns for card in column.cards], move_stages, today)
     return {
         "filter": opportunity_filter,
         "columns": columns,
-        "move_stages": [column.stage for column in columns if column.stage.is_active],
+        "move_stages": move_stages,
         "board_query": board_query(query).urlencode(),
-        "today": timezone.localdate(),
+        "today": today,
         "can_change": request.user.has_perm("prospection.change_opportunity"),
     }
 
@@ -304,10 +307,12 @@ def board_move(request, pk):
         return redirect(back)
     opportunity_filter = board_filter(query)
     stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
+    move_stages, today = board_stages([]), timezone.localdate()
+    with_card_facts([opportunity], move_stages, today)
     return render(request, "prospection/_board_moved.html", {
         "opp": opportunity, "columns": columns_for(opportunity_filter.qs, stages), "message": message,
-        "move_stages": board_stages([]),
-        "board_query": board_query(query).urlencode(), "today": timezone.localdate(), "can_change": True,
+        "move_stages": move_stages,
+        "board_query": board_query(query).urlencode(), "today": today, "can_change": True,
     })
 
 
