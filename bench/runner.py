@@ -55,6 +55,7 @@ TARGETS = {
     "chart_filtered_cold": {"ms": 250},
     "board": {"ms": 40, "queries": 9},
     "board_mine": {"ms": 40, "queries": 10},
+    "board_move": {"ms": 30},
     "forecast_warm": {"ms": 40, "queries": 8},
     "forecast_cold": {"ms": 250},
     "forecast_chart_warm": {"ms": 40},
@@ -71,6 +72,10 @@ class Page:
     cold: bool = False  # clear the cache before each request (cold chart)
     heavy: bool = False  # a big export: fewer repetitions
     note: str = ""
+    # A POST instead of a GET: data() gives the next request's form (read before its timing, so that
+    # a move can use the card's current version), sent with these headers (e.g. htmx's HX-Request).
+    data: object = None
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -96,9 +101,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def fetch(client: Client, url: str):
-    """GET url; the body read to its end (a streamed CSV is generated here, inside the timing)."""
-    response = client.get(url)
+def fetch(client: Client, url: str, data: dict | None = None, headers: dict | None = None):
+    """GET url (POST `data` when given); the body read to its end (a streamed CSV is generated here,
+    inside the timing)."""
+    if data is None:
+        response = client.get(url, headers=headers)
+    else:
+        response = client.post(url, data, headers=headers)
     if response.streaming:
         body = b"".join(response.streaming_content)
     else:
@@ -136,8 +145,9 @@ class QueryTimer:
         return self._wrapper.__exit__(*exc)
 
 
-def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold: bool = False) -> dict:
-    """Time `repeat` requests after `warmup` ones.
+def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold: bool = False,
+            data=None, headers: dict | None = None) -> dict:
+    """Time `repeat` requests after `warmup` ones (POSTs of data() when `data` is given, see Page).
 
     Returns medians of wall ms, of this process's CPU ms, of the number of
     queries and of their ms, the 95th percentile wall ms, and the size of the last body.
@@ -146,8 +156,9 @@ def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold
     for _ in range(warmup):
         if cold:
             cache.clear()
+        form = data() if data else None
         started = time.perf_counter()
-        fetch(client, url)
+        fetch(client, url, form, headers)
         slowest = max(slowest, time.perf_counter() - started)
     if slowest > SLOW_SECONDS:
         repeat = min(repeat, SLOW_REPEAT)  # a page of seconds: a few samples tell enough
@@ -156,9 +167,10 @@ def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold
     for _ in range(repeat):
         if cold:
             cache.clear()
+        form = data() if data else None
         with QueryTimer() as queries:
             started, cpu_started = time.perf_counter(), time.process_time()
-            status, body = fetch(client, url)
+            status, body = fetch(client, url, form, headers)
             walls.append((time.perf_counter() - started) * 1000)
             cpus.append((time.process_time() - cpu_started) * 1000)
         query_counts.append(queries.count)
@@ -192,7 +204,7 @@ def measure_pages(pages: list[Page], *, repeat: int = 10, warmup: int = 2, heavy
         if page.persona not in clients:
             clients[page.persona] = client_for(PERSONAS.get(page.persona, page.persona))
         try:
-            figures = measure(clients[page.persona], page.url, cold=page.cold,
+            figures = measure(clients[page.persona], page.url, cold=page.cold, data=page.data, headers=page.headers,
                               repeat=min(repeat, heavy_repeat) if page.heavy else repeat,
                               warmup=min(warmup, 1) if page.heavy else warmup)
         except Exception as error:  # noqa: BLE001 — one broken page must not lose the others' figures
@@ -225,6 +237,26 @@ def ordinary_contact() -> Contact:
     counts = dict(Note.objects.filter(contact_id__in=sample).values_list("contact").annotate(n=Count("pk")))
     best = min(sample, key=lambda pk: (abs(counts.get(pk, 0) - average), pk))
     return Contact.objects.get(pk=best)
+
+
+def board_move_page(persona: str) -> Page | None:
+    """Moving a card on the board, as htmx does it: the first open stage's first card, back and forth
+    between the first two open stages with its current version (every request is the same move, and
+    an even number of them leaves the card where it was). None without two open stages or a card."""
+    Opportunity, Stage = apps.get_model("prospection", "Opportunity"), apps.get_model("prospection", "Stage")
+    stages = list(Stage.objects.filter(outcome=Stage.Outcome.OPEN, is_active=True)
+                  .order_by("order", "pk").values_list("pk", flat=True)[:2])
+    card = Opportunity.objects.filter(stage_id__in=stages).order_by("-total", "pk").values("pk").first()
+    if len(stages) < 2 or card is None:
+        return None
+    pk, first, second = card["pk"], stages[0], stages[1]
+
+    def data() -> dict:
+        stage, version = Opportunity.objects.filter(pk=pk).values_list("stage", "version").get()
+        return {"stage": second if stage == first else first, "version": version, "board_query": ""}
+
+    return Page("board_move", reverse("prospection:board_move", args=[pk]), persona, data=data,
+                headers={"HX-Request": "true"}, note="htmx POST, back and forth between two open stages")
 
 
 def default_pages(personas=("rep", "manager")) -> list[Page]:
@@ -270,6 +302,9 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
                 pages.append(Page(f"chart{suffix}_warm", chart, persona))
             pages.append(Page("board", reverse("prospection:board"), persona))
             pages.append(Page("board_mine", reverse("prospection:board") + f"?representative={user.pk}", persona))
+            move = board_move_page(persona)
+            if move is not None:
+                pages.append(move)
             pages.append(Page("forecast_cold", reverse("prospection:forecast"), persona, cold=True))
             pages.append(Page("forecast_warm", reverse("prospection:forecast"), persona))
             chart = reverse("prospection:forecast_pipeline_chart")
@@ -402,14 +437,14 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
 def profile_page(page: Page, *, repeat: int = 3, top: int = 30, explain: int = 3) -> str:
     """cProfile of `repeat` requests (cumulative time), then the slowest queries with their plans."""
     client = client_for(PERSONAS.get(page.persona, page.persona))
-    fetch(client, page.url)
+    fetch(client, page.url, page.data() if page.data else None, page.headers)
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as captured:
         profiler.enable()
         for _ in range(repeat):
             if page.cold:
                 cache.clear()
-            fetch(client, page.url)
+            fetch(client, page.url, page.data() if page.data else None, page.headers)
         profiler.disable()
     out = io.StringIO()
     out.write(f"== cProfile: {page.name} ({page.persona}) {page.url}, {repeat} requests ==\n")

@@ -167,7 +167,7 @@ def _url_with_pk(name: str):
 
 
 def with_card_facts(cards, move_stages, today) -> list:
-    """Give each card what _board_card.html writes, computed once per page rather than once per card
+    """Give each card what _board_cards.html writes, computed once per page rather than once per card
     in the template (160 cards): its URLs (each URL reversed once), its formatted figures, its
     representative, its close date and whether it is past due, its stage menu's options (written
     once per stage, shared by the cards of a column) and its words (translated once; the template

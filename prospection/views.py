@@ -310,7 +310,8 @@ def board_move(request, pk):
     move_stages, today = board_stages([]), timezone.localdate()
     with_card_facts([opportunity], move_stages, today)
     return render(request, "prospection/_board_moved.html", {
-        "opp": opportunity, "columns": columns_for(opportunity_filter.qs, stages), "message": message,
+        "opp": opportunity, "moved_cards": [opportunity], "columns": columns_for(opportunity_filter.qs, stages),
+        "message": message,
         "move_stages": move_stages,
         "board_query": board_query(query).urlencode(), "today": today, "can_change": True,
     })

@@ -54,3 +54,20 @@ def test_measure_pages_returns_numbers_and_the_report_has_its_shape(bench_data, 
     assert {"name", "persona", "median_ms", "p95_ms", "queries", "sql_ms", "bytes"} <= set(saved["results"][0])
     assert "contact_file_biggest" in runner.format_report(saved)
     assert "contact_file_biggest" in runner.compare(saved, saved)
+
+
+@pytest.mark.skipif(not apps.is_installed("prospection"), reason="the prospection module is off")
+def test_board_move_case_moves_a_card_back_and_forth_with_its_current_version(bench_data):
+    Opportunity = apps.get_model("prospection", "Opportunity")
+    page = runner.board_move_page("rep")
+    assert page is not None and page.headers == {"HX-Request": "true"}
+    pk = int(page.url.rstrip("/").split("/")[-2])
+    stage_before = Opportunity.objects.get(pk=pk).stage_id
+
+    [result] = runner.measure_pages([page], repeat=2, warmup=0)
+
+    assert result.status == 200 and result.queries > 0 and result.bytes > 0
+    assert b"hx-swap-oob" in runner.fetch(runner.client_for("bench-rep"), page.url, page.data(), page.headers)[1]
+    # Three moves here: the card left its stage once more than it came back.
+    assert Opportunity.objects.get(pk=pk).stage_id != stage_before
+    assert "board_move" in {p.name for p in runner.default_pages(("rep",))}
