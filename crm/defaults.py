@@ -15,6 +15,16 @@ def one_default(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name=name)
 
 
+def list_constraints(prefix: str) -> list[models.UniqueConstraint]:
+    """What every bilingual list (note types, products, stages...) declares: each label once
+    in each language, and one default. Named `<prefix>_unique_label_fr`, `…_en`, `<prefix>_one_default`."""
+    return [
+        models.UniqueConstraint(fields=["label_fr"], name=f"{prefix}_unique_label_fr"),
+        models.UniqueConstraint(fields=["label_en"], name=f"{prefix}_unique_label_en"),
+        one_default(f"{prefix}_one_default"),
+    ]
+
+
 class DefaultQuerySet(models.QuerySet):
     def default(self):
         """The active default, or None (then the form preselects nothing)."""

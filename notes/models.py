@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact
 from crm.concurrency import Versioned
-from crm.defaults import DefaultQuerySet, HasDefault, one_default
+from crm.defaults import DefaultQuerySet, HasDefault, list_constraints
 from crm.history import FEMININE_KINDS
 
 
@@ -36,9 +36,7 @@ class NoteType(HasDefault):
         verbose_name_plural = _("note types")
         ordering = ["order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["label_fr"], name="notetype_unique_label_fr"),
-            models.UniqueConstraint(fields=["label_en"], name="notetype_unique_label_en"),
-            one_default("notetype_one_default"),
+            *list_constraints("notetype"),
         ]
 
     def __str__(self):

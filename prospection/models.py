@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact, ContactPerson
 from crm.concurrency import Versioned
-from crm.defaults import DefaultQuerySet, HasDefault, one_default
+from crm.defaults import DefaultQuerySet, HasDefault, list_constraints
 from crm.history import FEMININE_KINDS
 from prospection.expressions import OpportunityTotal
 
@@ -78,9 +78,7 @@ class Product(ListEntry):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         constraints = [
-            models.UniqueConstraint(fields=["label_fr"], name="product_unique_label_fr"),
-            models.UniqueConstraint(fields=["label_en"], name="product_unique_label_en"),
-            one_default("product_one_default"),
+            *list_constraints("product"),
         ]
 
 
@@ -107,9 +105,7 @@ class Stage(ListEntry):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         constraints = [
-            models.UniqueConstraint(fields=["label_fr"], name="stage_unique_label_fr"),
-            models.UniqueConstraint(fields=["label_en"], name="stage_unique_label_en"),
-            one_default("stage_one_default"),
+            *list_constraints("stage"),
             models.CheckConstraint(condition=Q(outcome__in=["open", "won", "lost"]), name="stage_outcome_valid"),
             models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_0_100"),
         ]
@@ -143,9 +139,7 @@ class Category(ListEntry):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
-            models.UniqueConstraint(fields=["label_fr"], name="category_unique_label_fr"),
-            models.UniqueConstraint(fields=["label_en"], name="category_unique_label_en"),
-            one_default("category_one_default"),
+            *list_constraints("category"),
         ]
 
 
@@ -159,9 +153,7 @@ class LostReason(ListEntry):
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
         constraints = [
-            models.UniqueConstraint(fields=["label_fr"], name="lostreason_unique_label_fr"),
-            models.UniqueConstraint(fields=["label_en"], name="lostreason_unique_label_en"),
-            one_default("lostreason_one_default"),
+            *list_constraints("lostreason"),
         ]
 
 
