@@ -17,7 +17,6 @@ from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from crm.formatting import format_date, format_money, format_percent
@@ -157,6 +156,9 @@ def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN) -> list[
     return list(columns.values())
 
 
+# A card's stage menu: format_html fills in the stage's id and label, escaped.
+OPTION = '<option value="{}">{}</option>'
+SELECTED_OPTION = '<option value="{}" selected>{}</option>'
 _PK = 987654321  # a primary key no row has: where a card's own goes in its URLs
 
 
@@ -186,11 +188,11 @@ def with_card_facts(cards, move_stages, today) -> list:
     for opp in cards:
         stage = opp.stage
         if stage.pk not in options_of:
-            options = format_html_join("", '<option value="{}"{}>{}</option>', (
-                (pk, mark_safe(" selected") if pk == stage.pk else "", label) for pk, label in stage_labels
+            options = format_html_join("", "{}", (
+                (format_html(SELECTED_OPTION if pk == stage.pk else OPTION, pk, label),) for pk, label in stage_labels
             ))
             if not stage.is_active:
-                options += format_html('<option value="{}" selected>{}</option>', stage.pk, stage.label)
+                options += format_html(SELECTED_OPTION, stage.pk, stage.label)
             options_of[stage.pk] = options
         opp.board_options = options_of[stage.pk]
         opp.board_words = words
