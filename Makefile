@@ -36,6 +36,9 @@ run: setup
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@# A background worker (imports, exports, webhooks) beside the server; stopped with it.
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup-dev

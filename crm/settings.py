@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "crm.signin.SignInGuardConfig",  # django-axes, the sign-in guard (AXES_* below)
+    "django_tasks_db",  # background jobs' queue, in the database (TASKS below)
     "crm",
     "contacts",
     "notes",
@@ -45,6 +46,11 @@ if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
 if env_bool("CRM_BENCH", False):  # the benchmark commands (bench/, see README "Performance")
     INSTALLED_APPS.append("bench")
+
+# Background jobs (Django's Tasks framework): queued in the database, run by
+# `manage.py db_worker` (several workers on several hosts are safe: each job is
+# claimed with SELECT ... FOR UPDATE SKIP LOCKED). `make run` starts one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     # First: one log line per request and its id on every record (crm/request_log.py).
