@@ -49,3 +49,38 @@ class Profile(models.Model):
     def for_user(cls, user) -> "Profile":
         profile, _created = cls.objects.get_or_create(user=user)
         return profile
+
+
+class AuditEntry(models.Model):
+    """What was done to people's data, kept after the data itself is gone (Law 25 / GDPR).
+
+    Holds no personal data: who acted, when, what kind of record, how many rows; `details` is
+    for counts and ids of the audit's own world (an import log id), never names, e-mails or text.
+    Written through `crm.audit.record()`.
+    """
+
+    class Action(models.TextChoices):
+        ERASE = "erase", _("erasure")
+        EXPORT = "export", _("export of personal data")
+        MERGE = "merge", _("merge")
+        IMPORT = "import", _("import")
+        UNDO_IMPORT = "undo_import", _("import undone")
+        PURGE = "purge", _("retention purge")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action, db_index=True)
+    kind = models.CharField(_("kind of record"), max_length=32, blank=True)
+    count = models.PositiveIntegerField(_("records"), default=0)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.kind} · {self.count}"
