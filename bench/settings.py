@@ -20,3 +20,8 @@ ROOT_URLCONF = "bench.urls"
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE") or os.path.join(
     tempfile.gettempdir(), f"relance-bench-floor-{DATABASES['default']['NAME'].replace('/', '_')}.html"  # noqa: F405
 )
+
+if os.environ.get("BENCH_PRODUCTION") != "on":
+    # In process, the one line per request would be printed between the report's rows; the floor and
+    # the pages would pay for it alike. Over HTTP (bench-http) it stays on, as in production.
+    LOGGING["loggers"]["crm.request"]["level"] = "WARNING"  # noqa: F405
