@@ -126,7 +126,11 @@ class Note(Versioned):
         verbose_name = _("note")
         verbose_name_plural = _("notes")
         ordering = ["-is_pinned", "-date", "-time", "-pk"]
-        permissions = [("view_admin_only_note", _("Can see admin-only notes"))]
+        permissions = [
+            ("view_admin_only_note", _("Can see admin-only notes")),
+            # « Ma journée » of every representative (notes/team.py): managers.
+            ("view_team_day", _("Can see the team's day")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_done=False, done_at__isnull=True) | Q(is_done=True),

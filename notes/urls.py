@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import views
+from notes import team, views
 
 app_name = "notes"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("notes/<int:pk>/reschedule/", views.note_reschedule, name="reschedule"),
     path("notes/<int:pk>/actions/", views.note_actions, name="actions"),
     path("contacts/<int:contact_pk>/log/", views.contact_log, name="log"),
+    path("team/", team.team_day, name="team"),
 ]
