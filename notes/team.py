@@ -60,8 +60,9 @@ def open_actions(request, user_ids, day):
 def count_by_member(actions, day) -> dict:
     """{user id: (overdue, today, next 7 days)}: one aggregate query."""
     rows = (actions.order_by().values("assigned_to")
-            .annotate(overdue=Count("pk", filter=Q(date__lt=day)), today=Count("pk", filter=Q(date=day)),
-                      next_days=Count("pk", filter=Q(date__gt=day))))
+            # COUNT(date), not COUNT(id): the index alone answers (assignee, state, date: no table read).
+            .annotate(overdue=Count("date", filter=Q(date__lt=day)), today=Count("date", filter=Q(date=day)),
+                      next_days=Count("date", filter=Q(date__gt=day))))
     return {row["assigned_to"]: (row["overdue"], row["today"], row["next_days"]) for row in rows}
 
 
