@@ -23,7 +23,7 @@ from crm.text import user_name
 from notes.models import Note, today
 
 WEEK = datetime.timedelta(days=7)
-LISTED = 5  # the notes listed under each representative of the whole team
+LISTED = 3  # the notes listed under each representative of the whole team (a glance; ?rep= for more)
 LISTED_ONE = 50  # …and under the one chosen (?rep=)
 ORDER = (F("date").asc(), F("time").asc(nulls_first=True), F("pk").asc())
 

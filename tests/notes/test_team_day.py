@@ -46,7 +46,7 @@ def test_the_list_under_each_rep_is_short_and_filtering_by_rep_shows_more(manage
     for offset in range(-20, 0):
         NoteFactory(assigned_to=rep, date=day(offset), description=f"Retard {offset}")
     team_page = manager_client.get(reverse("notes:team")).content.decode()
-    assert team_page.count("Retard ") == 5 and f'href="?rep={rep.pk}"' in team_page
+    assert team_page.count("Retard ") == 3 and f'href="?rep={rep.pk}"' in team_page
     one = manager_client.get(reverse("notes:team"), {"rep": rep.pk}).content.decode()
     assert one.count("Retard ") == 20 and one.count('data-testid="team-member"') == 1
 
