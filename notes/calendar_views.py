@@ -164,6 +164,7 @@ class Entry:
     pk: int
     state: State
     url: str  # the note
+    contact_url: str
     contact: str
     time: str  # "" for a note without a time
     text: str  # the description's first line
@@ -185,7 +186,7 @@ class Entry:
         if not self.actions_url:
             return ""
         return format_html(MENU_LINK_HTML, url=self.actions_url, back=self.back, shape=shape, container=container,
-                           words=pgettext("calendar entry", "Actions: %(contact)s") % {"contact": self.contact})
+                           words=pgettext("calendar entry", "Actions on this note"))
 
     def html(self, notice: str = "", menu: str = "") -> str:
         return format_html(
@@ -199,7 +200,8 @@ class Entry:
     def row_html(self, notice: str = "", menu: str = "") -> str:
         return format_html(
             ROW_HTML, css=self.state.css, state=self.state.name, icon=self.state.icon, label=self.state.label,
-            pk=self.pk, url=self.url, contact=self.contact, time=self.time or str(ALL_DAY), type=self.type,
+            pk=self.pk, url=self.url, contact_url=self.contact_url, contact=self.contact,
+            time=self.time or str(ALL_DAY), type=self.type,
             assignee=self.assignee, text=self.text, menu_link=self.menu_link("tr", "agenda"), notice=notice,
             menu=menu,
         )
@@ -228,10 +230,10 @@ ROW_HTML = (
     '  <td class="cal-row-time text-nowrap">{time}</td>\n'
     '  <td class="text-nowrap"><span class="cal-badge cal-{css}"><i class="bi {icon}" aria-hidden="true"></i> '
     '<span>{label}</span></span></td>\n'
-    '  <td><a class="fw-semibold" href="{url}">{contact}</a></td>\n'
+    '  <td><a class="fw-semibold" href="{contact_url}">{contact}</a></td>\n'
     '  <td>{type}</td>\n'
     '  <td class="text-nowrap">{assignee}</td>\n'
-    '  <td class="cal-row-text text-secondary">{text} {menu_link}{notice}{menu}</td>\n'
+    '  <td class="cal-row-text"><a class="link-secondary" href="{url}">{text}</a> {menu_link}{notice}{menu}</td>\n'
     '</tr>'
 )
 
@@ -240,7 +242,8 @@ def entry_for(note: Note, *, may_change: bool, here: str) -> Entry:
     """One note as an entry, on its own (the answer to an in-place action); the note has its
     contact, type and assignee loaded."""
     return Entry(
-        pk=note.pk, state=states()[note.state], url=note.get_absolute_url(), contact=note.contact.name,
+        pk=note.pk, state=states()[note.state], url=note.get_absolute_url(),
+        contact_url=note.contact.get_absolute_url(), contact=note.contact.name,
         time=time_format(note.time, get_format("TIME_FORMAT")) if note.time else "",
         text=str(note) if note.description else "", type=note.type.label, assignee=user_label(note.assigned_to),
         actions_url=reverse("notes:actions", args=[note.pk]) if may_change else "", back=urlquote(here),
@@ -253,6 +256,7 @@ class EntryMaker:
     def __init__(self, query: CalendarQuery, *, may_change: bool, here: str):
         self.states = states()
         self.note_url = url_with_pk("notes:detail")  # Note.get_absolute_url
+        self.contact_url = url_with_pk("contacts:detail")  # Contact.get_absolute_url
         self.actions_url = url_with_pk("notes:actions") if may_change else None
         self.back = urlquote(here)
         self.time_format = get_format("TIME_FORMAT")
@@ -270,7 +274,7 @@ class EntryMaker:
         note_type = self.types.get(note.type_id) or note.type.label
         return Entry(
             pk=note.pk, state=self.states[note.state], url=self.note_url(note.pk),
-            contact=note.contact_name, time=time, text=str(note) if note.description else "",
+            contact_url=self.contact_url(note.contact_id), contact=note.contact_name, time=time, text=str(note) if note.description else "",
             type=note_type, assignee=assignee,
             actions_url=self.actions_url(note.pk) if self.actions_url else "", back=self.back,
         )

@@ -12,7 +12,7 @@ FOLLOW_UP = "Rappeler le client en lien au projet discuté"
 def test_rep_sees_history_note_and_follow_up_on_the_calendar(page, rep):
     contact = ContactFactory(name="Boulangerie Saint-Roch")
     NoteFactory(contact=contact, assigned_to=rep, is_done=True, date=days_from_today(0), description=HISTORY)
-    follow_up_note = NoteFactory(contact=contact, assigned_to=rep, date=days_from_today(14), description=FOLLOW_UP)
+    NoteFactory(contact=contact, assigned_to=rep, date=days_from_today(14), description=FOLLOW_UP)
 
     sign_in(page, "rep")
     page.get_by_test_id("calendar-icon").click()
@@ -38,7 +38,7 @@ def test_rep_sees_history_note_and_follow_up_on_the_calendar(page, rep):
     screenshot(page, "calendar-month-fr-next")
 
     # The list view shows both at once, tells them apart in words too, and each
-    # entry opens the note (issue 18).
+    # entry leads to the contact; its text opens the note (issue 18).
     page.get_by_role("link", name="Aujourd’hui").click()
     page.get_by_role("link", name="Liste").click()
     expect(page.locator(".cal-row", has_text=HISTORY)).to_contain_text("Note d’historique")
@@ -46,4 +46,4 @@ def test_rep_sees_history_note_and_follow_up_on_the_calendar(page, rep):
     screenshot(page, "calendar-list-fr")
     follow_up = page.locator(".cal-row", has_text=FOLLOW_UP)
     follow_up.get_by_role("link", name="Boulangerie Saint-Roch").click()
-    expect(page).to_have_url(page.base_url + follow_up_note.get_absolute_url())
+    expect(page).to_have_url(page.base_url + contact.get_absolute_url())

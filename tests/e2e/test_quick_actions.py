@@ -80,7 +80,7 @@ def test_rep_reschedules_a_follow_up_from_the_calendar(page, rep):
     page.get_by_test_id("calendar-icon").click()
     expect(page.locator(".cal-entry", has_text="Confirmer la date")).to_have_count(1)
     mark_page(page)
-    page.get_by_role("link", name="Actions : Clinique du Plateau").click()
+    page.locator(".cal-item", has_text="Confirmer la date").get_by_role("link", name="Actions sur cette note").click()
     menu = page.get_by_test_id("quick-menu")
     expect(menu).to_be_visible()
     shot(page, "calendar-fr-menu")
