@@ -181,7 +181,9 @@ class HomeItems:
             HOME_ITEM_HTML, css=state.replace("_", ""), pk=note.pk, state=state, badge=state_badge(state), when=when,
             type=note.type.label, assignee=assignee,
             contact_url=f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}", contact=note.contact.name,
-            text=Truncator(note.description).chars(120), actions=self.actions(note) if self.may_change else "",
+            # With its menu open, the item's own buttons would repeat the menu's first ones.
+            text=Truncator(note.description).chars(120),
+            actions=self.actions(note) if self.may_change and not menu else "",
             notice=notice_html(notice, error=error), menu=menu,
         )
 

@@ -93,6 +93,12 @@ def test_rep_reschedules_a_follow_up_from_the_calendar(page, rep):
     assert note.date == days_from_today(7) and not note.is_done
     shot(page, "calendar-fr-moved")
 
+    # Without JavaScript the "…" opens a page of its own with the same actions.
+    page.goto(page.base_url + f"/notes/{note.pk}/actions/?next=/calendar/")
+    expect(page.get_by_test_id("quick-menu")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+
     # The entry itself opens the note.
     item.locator(".cal-entry").click()
     expect(page).to_have_url(page.base_url + note.get_absolute_url())
