@@ -62,6 +62,10 @@ TARGETS = {
     "forecast_chart_warm": {"ms": 40},
     "forecast_chart_cold": {"ms": 250},
     "import_contacts": {"seconds": 30},
+    "note_done_in_place": {"ms": 30},
+    "note_reschedule_in_place": {"ms": 30},
+    "team_day": {"ms": 40},
+    "team_day_one_rep": {"ms": 40},
 }
 
 
@@ -289,6 +293,34 @@ def board_move_page(persona: str) -> Page | None:
                 headers={"HX-Request": "true"}, note="htmx POST, back and forth between two open stages")
 
 
+def in_place_pages(user, persona: str) -> list[Page]:
+    """« Ma journée »'s in-place actions as htmx sends them, on one of the persona's follow-ups: marked
+    done then not done again, moved to tomorrow then back to its day (an even number of requests
+    leaves the note as it was). Empty without such a note."""
+    note = (Note.objects.filter(assigned_to=user, is_done=False, date__gt=datetime.date.today() + datetime.timedelta(days=1),
+                                admin_only=False).order_by("date", "pk").values("pk", "date").first())
+    if note is None:
+        return []
+    pk, day = note["pk"], note["date"]
+
+    def done() -> dict:
+        is_done, version = Note.objects.filter(pk=pk).values_list("is_done", "version").get()
+        return {"version": version, "done": "0" if is_done else "1", "shape": "home", "next": "/"}
+
+    def reschedule() -> dict:
+        date, version = Note.objects.filter(pk=pk).values_list("date", "version").get()
+        back = {"when": "date", "date": day.isoformat()} if date != day else {"when": "tomorrow"}
+        return {"version": version, "shape": "home", "next": "/", **back}
+
+    htmx = {"HX-Request": "true"}
+    return [
+        Page("note_done_in_place", reverse("notes:toggle_done", args=[pk]), persona, data=done, headers=htmx,
+             note="htmx POST from « Ma journée », done and not done"),
+        Page("note_reschedule_in_place", reverse("notes:reschedule", args=[pk]), persona, data=reschedule,
+             headers=htmx, note="htmx POST from « Ma journée », tomorrow and back"),
+    ]
+
+
 def default_pages(personas=("rep", "manager")) -> list[Page]:
     """Every page the issue lists, for each persona, with URLs found in this database."""
     User = get_user_model()
@@ -316,6 +348,11 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
         ]
         if feed is not None:
             pages.append(Page("feed", feed.get_absolute_url(), persona))
+        pages += in_place_pages(user, persona)
+        if user.has_perm("notes.view_team_day"):
+            rep = User.objects.get(username=PERSONAS["rep"])
+            pages.append(Page("team_day", reverse("notes:team"), persona))
+            pages.append(Page("team_day_one_rep", reverse("notes:team") + f"?rep={rep.pk}", persona))
         if apps.is_installed("prospection"):
             Product = apps.get_model("prospection", "Product")
             product = Product.objects.order_by("order", "pk").first()
