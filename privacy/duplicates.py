@@ -1,0 +1,102 @@
+"""The possible duplicates: keys per contact and the pairs sharing them, kept up to date.
+
+The keys (contacts.matching) of every contact changed since the last look are computed
+again before the page is read: contacts whose `updated_at` is at or after
+MatchState.through (an indexed column; imports and people edits move it too). Deleted
+contacts take their keys and pairs with them (CASCADE). The page itself reads one page of
+DuplicatePair by score, an index scan: its cost does not grow with the number of contacts.
+The first look computes every contact's keys (a few seconds for 100,000 contacts).
+"""
+
+from collections import defaultdict
+from itertools import combinations
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from contacts.matching import MAX_SHARED, contact_keys, score
+from contacts.models import Contact
+from privacy.models import DuplicatePair, MatchKey, MatchState
+
+CHUNK = 500
+
+
+def refresh() -> int:
+    """Bring keys and pairs up to date (atomic); returns how many contacts were looked at.
+
+    Nothing changed: 2 queries. Two refreshes at once wait for each other (the state row is locked).
+    """
+    with transaction.atomic():
+        state, _created = MatchState.objects.select_for_update().get_or_create(pk=1)
+        changed = Contact.objects.all()
+        if state.through is not None:
+            changed = changed.filter(updated_at__gte=state.through)
+        through = changed.aggregate(last=Max("updated_at"))["last"]
+        if through is None:
+            return 0
+        ids = list(changed.filter(updated_at__lte=through).values_list("pk", flat=True))
+        _rekey(ids, full=state.through is None)
+        state.through = through
+        state.save(update_fields=["through"])
+        return len(ids)
+
+
+def _rekey(ids: list[int], *, full: bool) -> None:
+    changed = set(ids)
+    keys = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        if not full:
+            MatchKey.objects.filter(contact_id__in=chunk).delete()
+            DuplicatePair.objects.filter(Q(first_id__in=chunk) | Q(second_id__in=chunk)).delete()
+        contacts = Contact.objects.filter(pk__in=chunk).only("pk", "name", "kind", "email", "phone")
+        for contact in contacts:
+            keys += [MatchKey(contact_id=contact.pk, rule=rule, key=value) for rule, value in contact_keys(contact)]
+    MatchKey.objects.bulk_create(keys, batch_size=2000)
+    holders = _holders_of({(key.rule, key.key) for key in keys}, full=full)
+    shared = defaultdict(set)  # (first, second) → rules
+    for (rule, _value), contact_ids in holders.items():
+        if 2 <= len(contact_ids) <= MAX_SHARED:
+            for first, second in combinations(sorted(contact_ids), 2):
+                if full or first in changed or second in changed:
+                    shared[first, second].add(rule)
+    DuplicatePair.objects.bulk_create(
+        [DuplicatePair(first_id=first, second_id=second, score=score(rules), rules=",".join(sorted(rules)))
+         for (first, second), rules in shared.items()],
+        batch_size=2000, ignore_conflicts=True,
+    )
+
+
+def _holders_of(wanted: set[tuple[str, str]], *, full: bool) -> dict[tuple[str, str], set[int]]:
+    """Every contact holding each of these keys (one indexed query per rule and chunk)."""
+    holders = defaultdict(set)
+    if full:
+        rows = MatchKey.objects.values_list("rule", "key", "contact_id").iterator(chunk_size=5000)
+        for rule, value, contact_id in rows:
+            holders[rule, value].add(contact_id)
+        return holders
+    by_rule = defaultdict(list)
+    for rule, value in wanted:
+        by_rule[rule].append(value)
+    for rule, values in by_rule.items():
+        for start in range(0, len(values), CHUNK):
+            rows = MatchKey.objects.filter(rule=rule, key__in=values[start:start + CHUNK])
+            for value, contact_id in rows.values_list("key", "contact_id"):
+                holders[rule, value].add(contact_id)
+    return holders
+
+
+def pairs():
+    """Every pair, best score first (paginate it): each with its two contacts."""
+    return (DuplicatePair.objects.select_related("first", "second")
+            .only("score", "rules", *(f"{side}__{field}" for side in ("first", "second")
+                                      for field in ("name", "email", "phone", "city", "kind")))
+            .order_by("-score", "first_id", "second_id"))
+
+
+def forget(contact_ids) -> None:
+    """Drop the keys and pairs of these contacts (before a merge): the next refresh computes them again."""
+    MatchKey.objects.filter(contact_id__in=contact_ids).delete()
+    DuplicatePair.objects.filter(Q(first_id__in=contact_ids) | Q(second_id__in=contact_ids)).delete()
+
+
