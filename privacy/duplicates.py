@@ -8,11 +8,12 @@ DuplicatePair by score, an index scan: its cost does not grow with the number of
 The first look computes every contact's keys (a few seconds for 100,000 contacts).
 """
 
+import datetime
 from collections import defaultdict
 from itertools import combinations
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from contacts.matching import MAX_SHARED, contact_keys, score
 from contacts.models import Contact
@@ -21,37 +22,51 @@ from privacy.models import DuplicatePair, MatchKey, MatchState
 CHUNK = 500
 
 
-def refresh() -> int:
-    """Bring keys and pairs up to date (atomic); returns how many contacts were looked at.
+# A write stamps updated_at when it is made but is seen only once its transaction commits
+# (an import: up to a minute later). Contacts changed this long before the last one seen are
+# looked at again, and rekeyed only if their keys differ: a late commit is not missed, and a
+# refresh with nothing new writes nothing.
+LATE_COMMIT = datetime.timedelta(minutes=2)
 
-    Nothing changed: 2 queries. Two refreshes at once wait for each other (the state row is locked).
+
+def refresh() -> int:
+    """Bring keys and pairs up to date (atomic); returns how many contacts were rekeyed.
+
+    Nothing changed: 4 queries. Two refreshes at once wait for each other (the state row is locked).
     """
     with transaction.atomic():
         state, _created = MatchState.objects.select_for_update().get_or_create(pk=1)
         changed = Contact.objects.all()
         if state.through is not None:
-            changed = changed.filter(updated_at__gte=state.through)
-        through = changed.aggregate(last=Max("updated_at"))["last"]
-        if through is None:
+            changed = changed.filter(updated_at__gte=state.through - LATE_COMMIT)
+        contacts = list(changed.only("pk", "name", "kind", "email", "phone", "updated_at"))
+        if not contacts:
             return 0
-        ids = list(changed.filter(updated_at__lte=through).values_list("pk", flat=True))
-        _rekey(ids, full=state.through is None)
-        state.through = through
-        state.save(update_fields=["through"])
-        return len(ids)
+        keys = {contact.pk: contact_keys(contact) for contact in contacts}
+        if state.through is not None:
+            held = defaultdict(set)
+            for contact_id, rule, value in MatchKey.objects.filter(contact_id__in=list(keys)).values_list(
+                    "contact_id", "rule", "key"):
+                held[contact_id].add((rule, value))
+            keys = {pk: wanted for pk, wanted in keys.items() if held.get(pk, set()) != wanted}
+        if keys:
+            _rekey(keys, full=state.through is None)
+        through = max(contact.updated_at for contact in contacts)
+        if state.through is None or through > state.through:
+            state.through = through
+            state.save(update_fields=["through"])
+        return len(keys)
 
 
-def _rekey(ids: list[int], *, full: bool) -> None:
+def _rekey(keys_of: dict[int, set], *, full: bool) -> None:
+    ids = list(keys_of)
     changed = set(ids)
-    keys = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        if not full:
+    if not full:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
             MatchKey.objects.filter(contact_id__in=chunk).delete()
             DuplicatePair.objects.filter(Q(first_id__in=chunk) | Q(second_id__in=chunk)).delete()
-        contacts = Contact.objects.filter(pk__in=chunk).only("pk", "name", "kind", "email", "phone")
-        for contact in contacts:
-            keys += [MatchKey(contact_id=contact.pk, rule=rule, key=value) for rule, value in contact_keys(contact)]
+    keys = [MatchKey(contact_id=pk, rule=rule, key=value) for pk, pairs_ in keys_of.items() for rule, value in pairs_]
     MatchKey.objects.bulk_create(keys, batch_size=2000)
     holders = _holders_of({(key.rule, key.key) for key in keys}, full=full)
     shared = defaultdict(set)  # (first, second) → rules

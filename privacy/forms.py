@@ -40,15 +40,18 @@ class MergeForm(forms.Form):
             if getattr(survivor, name) == getattr(other, name):
                 continue
             model_field = survivor._meta.get_field(name)
+            # By default the survivor keeps its value, or takes the other's where it has none.
             self.fields[name] = forms.ChoiceField(
-                label=model_field.verbose_name, widget=forms.RadioSelect, initial=KEEP if getattr(survivor, name) not in ("", None) else TAKE,
+                label=model_field.verbose_name, widget=forms.RadioSelect, required=False,
+                initial=KEEP if getattr(survivor, name) not in ("", None) else TAKE,
                 choices=[(KEEP, shown(survivor, name)), (TAKE, shown(other, name))],
             )
             self.differing.append(name)
 
     def chosen_values(self) -> dict:
         """The fields whose value comes from the other record."""
-        return {name: getattr(self.other, name) for name in self.differing if self.cleaned_data[name] == TAKE}
+        return {name: getattr(self.other, name) for name in self.differing
+                if (self.cleaned_data[name] or self.fields[name].initial) == TAKE}
 
 
 class AuditFilterForm(forms.Form):
