@@ -68,13 +68,14 @@ class ContactForm(VersionedForm):
         When editing, only a changed name, e-mail or phone is checked again, so that
         a known look-alike does not ask for "save anyway" on every edit.
         """
-        if self.instance.pk and not {"name", "email", "phone"} & set(self.changed_data):
-            return []
-        data = self.cleaned_data
-        return similar_contacts(
-            name=data.get("name", ""), kind=data.get("kind") or self.instance.kind,
-            email=data.get("email", ""), phone=data.get("phone", ""), exclude_pk=self.instance.pk,
-        )
+        checked = {"name", "email", "phone"}
+        if self.instance.pk:
+            checked &= set(self.changed_data)
+            if not checked:
+                return []
+        values = {name: self.cleaned_data.get(name, "") if name in checked else "" for name in ("name", "email", "phone")}
+        return similar_contacts(**values, kind=self.cleaned_data.get("kind") or self.instance.kind,
+                                exclude_pk=self.instance.pk)
 
 
 class ContactPersonForm(VersionedForm):

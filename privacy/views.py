@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from contacts.access import get_contact_for_user, get_person_for_user
 from contacts.matching import rule_labels, similar_contacts
@@ -174,11 +175,21 @@ def duplicate_list(request):
     return render(request, "privacy/duplicates.html", {"page": page, "page_query": query_without(request, "page")})
 
 
+# The audit's kinds of record as users read them (imports record the plural: "contacts").
+KIND_LABELS = {
+    "contact": _lazy("contact"), "contacts": _lazy("contacts"), "person": _lazy("person"), "people": _lazy("people"),
+    "note": _lazy("note"), "notes": _lazy("notes"), "opportunity": _lazy("opportunity"),
+    "opportunities": _lazy("opportunities"),
+}
+
+
 @permission_required("crm.view_auditentry", raise_exception=True)
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     entries = form.filter(AuditEntry.objects.select_related("user"))
     page = paginate(request, entries)
+    for entry in page:
+        entry.kind_label = KIND_LABELS.get(entry.kind, entry.kind)
     return render(request, "privacy/audit.html", {
         "form": form, "page": page, "page_query": query_without(request, "page"),
     })

@@ -104,12 +104,12 @@ def test_the_creation_warning_uses_the_same_rules(manager_client):
         "name": "quincaillerie belanger et freres", "kind": "organization", "status": "prospect", "language": "fr",
     })
     assert response.status_code == 200
-    assert existing.name in response.text and "même nom" in response.text
+    assert existing.get_absolute_url() in response.text and "même nom" in response.text
     response = manager_client.post(reverse("contacts:create"), {
         "name": "Tout autre nom", "kind": "organization", "status": "prospect", "language": "fr",
         "phone": "+1 (819) 555-0177",
     })
-    assert existing.name in response.text and "même numéro de téléphone" in response.text
+    assert existing.get_absolute_url() in response.text and "même numéro de téléphone" in response.text
     response = manager_client.post(reverse("contacts:create"), {
         "name": "Pâtisserie Cloutier", "kind": "organization", "status": "prospect", "language": "fr",
     })
