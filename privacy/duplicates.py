@@ -14,6 +14,7 @@ from itertools import combinations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from contacts.matching import MAX_SHARED, contact_keys, score
 from contacts.models import Contact
@@ -23,39 +24,57 @@ CHUNK = 500
 
 
 # A write stamps updated_at when it is made but is seen only once its transaction commits
-# (an import: up to a minute later). Contacts changed this long before the last one seen are
-# looked at again, and rekeyed only if their keys differ: a late commit is not missed, and a
-# refresh with nothing new writes nothing.
+# (an import: up to a minute later). Contacts stamped up to this long before the previous
+# refresh ran are looked at again, and rekeyed only if their keys differ: a late commit is
+# not missed, and a refresh with nothing new writes nothing.
 LATE_COMMIT = datetime.timedelta(minutes=2)
 
 
-def refresh() -> int:
-    """Bring keys and pairs up to date (atomic); returns how many contacts were rekeyed.
+# More changed contacts than this (the first look, a big import) are left to a background
+# job (privacy.tasks): computing 100,000 contacts' keys takes minutes, not a page's time.
+IN_PAGE = 2000
+SCHEDULE_AGAIN_AFTER = datetime.timedelta(minutes=15)
+
+
+def refresh(*, at_most: int | None = None) -> int | None:
+    """Bring keys and pairs up to date (atomic); returns how many contacts were rekeyed, or None
+    when more than `at_most` contacts changed (nothing done: schedule() it).
 
     Nothing changed: 4 queries. Two refreshes at once wait for each other (the state row is locked).
     """
     with transaction.atomic():
         state, _created = MatchState.objects.select_for_update().get_or_create(pk=1)
+        full = state.through is None
         changed = Contact.objects.all()
-        if state.through is not None:
-            changed = changed.filter(updated_at__gte=state.through - LATE_COMMIT)
+        if not full:
+            new = changed.filter(updated_at__gt=state.through)
+            since = min(state.through, state.ran_at - LATE_COMMIT) if state.ran_at else state.through
+            changed = changed.filter(updated_at__gt=since)
+            if at_most is not None and _more_than(changed, at_most):
+                # A page does not look back over a big import: the background job does.
+                changed = new
+        if at_most is not None and _more_than(changed, at_most):
+            return None
         contacts = list(changed.only("pk", "name", "kind", "email", "phone", "updated_at"))
-        if not contacts:
-            return 0
         keys = {contact.pk: contact_keys(contact) for contact in contacts}
-        if state.through is not None:
+        if not full and keys:
             held = defaultdict(set)
             for contact_id, rule, value in MatchKey.objects.filter(contact_id__in=list(keys)).values_list(
                     "contact_id", "rule", "key"):
                 held[contact_id].add((rule, value))
             keys = {pk: wanted for pk, wanted in keys.items() if held.get(pk, set()) != wanted}
         if keys:
-            _rekey(keys, full=state.through is None)
-        through = max(contact.updated_at for contact in contacts)
-        if state.through is None or through > state.through:
-            state.through = through
-            state.save(update_fields=["through"])
+            _rekey(keys, full=full)
+        through = max((contact.updated_at for contact in contacts), default=state.through)
+        now = timezone.now()
+        if full or through != state.through or state.ran_at is None or now - state.ran_at > LATE_COMMIT:
+            # (Written only when it moves the window: a page view with nothing new writes nothing.)
+            MatchState.objects.filter(pk=state.pk).update(through=through or now, ran_at=now, queued_at=None)
         return len(keys)
+
+
+def _more_than(rows, number: int) -> bool:
+    return rows[number:number + 1].exists()
 
 
 def _rekey(keys_of: dict[int, set], *, full: bool) -> None:
@@ -78,7 +97,7 @@ def _rekey(keys_of: dict[int, set], *, full: bool) -> None:
     DuplicatePair.objects.bulk_create(
         [DuplicatePair(first_id=first, second_id=second, score=score(rules), rules=",".join(sorted(rules)))
          for (first, second), rules in shared.items()],
-        batch_size=2000, ignore_conflicts=True,
+        batch_size=2000, ignore_conflicts=not full,
     )
 
 
@@ -99,6 +118,19 @@ def _holders_of(wanted: set[tuple[str, str]], *, full: bool) -> dict[tuple[str, 
             for value, contact_id in rows.values_list("key", "contact_id"):
                 holders[rule, value].add(contact_id)
     return holders
+
+
+def schedule() -> bool:
+    """Queue a background refresh unless one was queued lately; True when one is pending."""
+    from privacy.tasks import refresh_duplicates
+
+    with transaction.atomic():
+        state, _created = MatchState.objects.select_for_update().get_or_create(pk=1)
+        now = timezone.now()
+        if state.queued_at is None or now - state.queued_at > SCHEDULE_AGAIN_AFTER:
+            MatchState.objects.filter(pk=state.pk).update(queued_at=now)
+            transaction.on_commit(refresh_duplicates.enqueue)
+    return True
 
 
 def pairs():

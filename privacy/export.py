@@ -185,7 +185,7 @@ def notes_csv(notes) -> str:
 def archive(data: dict, *, vcard_text: str, notes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
-        zipped.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=1, cls=_Encoder))
+        zipped.writestr("data.json", json.dumps(data, ensure_ascii=False, cls=_Encoder))
         zipped.writestr("contact.vcf", vcard_text)
         zipped.writestr("notes.csv", notes_csv(notes))
     return buffer.getvalue()

@@ -67,7 +67,9 @@ class DuplicatePair(models.Model):
 class MatchState(models.Model):
     """The one row saying up to which change (contacts' updated_at) the keys are computed."""
 
-    through = models.DateTimeField(null=True)
+    through = models.DateTimeField(null=True)  # the last change seen
+    ran_at = models.DateTimeField(null=True)  # when the window last moved
+    queued_at = models.DateTimeField(null=True)  # a background refresh is pending (privacy.tasks)
 
     def __str__(self):
         return str(self.through)

@@ -168,11 +168,13 @@ def person_merge(request, pk, person_pk):
 @permission_required(MERGE, raise_exception=True)
 def duplicate_list(request):
     """The possible duplicates, best score first; 25 a page (a fixed number of queries)."""
-    duplicates.refresh()
+    pending = duplicates.refresh(at_most=duplicates.IN_PAGE) is None and duplicates.schedule()
     page = paginate(request, duplicates.pairs())
     for pair in page:
         pair.labels = rule_labels(pair.rules.split(","))
-    return render(request, "privacy/duplicates.html", {"page": page, "page_query": query_without(request, "page")})
+    return render(request, "privacy/duplicates.html", {
+        "page": page, "page_query": query_without(request, "page"), "pending": pending,
+    })
 
 
 # The audit's kinds of record as users read them (imports record the plural: "contacts").
