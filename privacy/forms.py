@@ -42,7 +42,7 @@ class MergeForm(forms.Form):
             model_field = survivor._meta.get_field(name)
             # By default the survivor keeps its value, or takes the other's where it has none.
             self.fields[name] = forms.ChoiceField(
-                label=model_field.verbose_name, widget=forms.RadioSelect, required=False,
+                label=model_field.verbose_name, widget=forms.RadioSelect(attrs={"class": "form-check-input"}), required=False,
                 initial=KEEP if getattr(survivor, name) not in ("", None) else TAKE,
                 choices=[(KEEP, shown(survivor, name)), (TAKE, shown(other, name))],
             )
