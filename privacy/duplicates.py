@@ -47,14 +47,13 @@ def refresh(*, at_most: int | None = None) -> int | None:
         full = state.through is None
         changed = Contact.objects.all()
         if not full:
-            new = changed.filter(updated_at__gt=state.through)
             since = min(state.through, state.ran_at - LATE_COMMIT) if state.ran_at else state.through
             changed = changed.filter(updated_at__gt=since)
-            if at_most is not None and _more_than(changed, at_most):
-                # A page does not look back over a big import: the background job does.
-                changed = new
         if at_most is not None and _more_than(changed, at_most):
-            return None
+            # A page does not look back over a big import: the background job does.
+            changed = Contact.objects.filter(updated_at__gt=state.through) if not full else changed
+            if full or _more_than(changed, at_most):
+                return None
         contacts = list(changed.only("pk", "name", "kind", "email", "phone", "updated_at"))
         keys = {contact.pk: contact_keys(contact) for contact in contacts}
         if not full and keys:
