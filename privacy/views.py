@@ -30,12 +30,21 @@ MERGE = "privacy.merge_contacts"
 MAX_PAGE = 100_000
 
 
+def blocked_message(blocked) -> str:
+    return _("Nothing was erased: %(records)s still refer to it and may not be removed with it.") % {
+        "records": blocked.args[0]}
+
+
 @permission_required(ERASE, raise_exception=True)
 def contact_erase(request, pk):
     contact = get_contact_for_user(request, pk)
     if request.method == "POST":
         name = contact.name
-        erasure.erase_contact(contact=contact, user=request.user)
+        try:
+            erasure.erase_contact(contact=contact, user=request.user)
+        except erasure.ErasureBlocked as blocked:
+            messages.error(request, blocked_message(blocked))
+            return redirect(contact)
         messages.success(request, _("“%(name)s” and everything held about it were erased.") % {"name": name})
         return redirect("contacts:list")
     return render(request, "privacy/erase_confirm.html", {
@@ -48,7 +57,11 @@ def person_erase(request, pk, person_pk):
     contact = get_contact_for_user(request, pk)
     person = get_person_for_user(request, contact, person_pk)
     if request.method == "POST":
-        erasure.erase_person(person=person, user=request.user)
+        try:
+            erasure.erase_person(person=person, user=request.user)
+        except erasure.ErasureBlocked as blocked:
+            messages.error(request, blocked_message(blocked))
+            return redirect(contact)
         messages.success(request, _("“%(name)s” and their history were erased; the contact’s file stays.")
                          % {"name": person.full_name})
         return redirect(contact)

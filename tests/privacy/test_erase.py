@@ -80,3 +80,24 @@ def test_erase_leaves_the_admin_log_of_other_records(manager, marked_contact):
     erase_contact(contact=marked_contact, user=manager)
     assert LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Contact),
                                    object_id=str(other.contact.pk)).exists()
+
+
+def test_an_erasure_stopped_half_way_changes_nothing(marked_contact, manager_client, monkeypatch):
+    from privacy import erasure
+
+    notes_history = Note.history.filter(contact_id=marked_contact.pk).count()
+    calls = []
+
+    def refuse_late(model, pks):
+        calls.append(model)
+        if model is Contact:  # after the people, notes and history rows were deleted
+            raise erasure.ErasureBlocked("widgets")
+
+    monkeypatch.setattr(erasure, "_forget_log_entries", refuse_late)
+    response = manager_client.post(reverse("privacy:contact_erase", args=[marked_contact.pk]), follow=True)
+    assert response.status_code == 200 and "widgets" in response.text
+    assert len(calls) > 1
+    assert Contact.objects.filter(pk=marked_contact.pk).exists()
+    assert Note.history.filter(contact_id=marked_contact.pk).count() == notes_history
+    assert Note.objects.filter(contact=marked_contact).count() == 2
+    assert not AuditEntry.objects.exists()

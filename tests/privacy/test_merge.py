@@ -164,3 +164,20 @@ def test_a_person_of_another_contact_cannot_be_merged(manager_client):
                                          "other_version": stranger.version})
     assert response.status_code == 200
     assert ContactPerson.objects.filter(pk=stranger.pk).exists()
+
+
+def test_a_stale_person_is_not_merged(manager_client):
+    contact = ContactFactory(name="Garage Roy")
+    keep = ContactPersonFactory(contact=contact, last_name="Roy")
+    merged = ContactPersonFactory(contact=contact, last_name="Roy", email="jean@roy.example")
+    keep.refresh_from_db()
+    merged.refresh_from_db()
+    data = {"other": merged.pk, "survivor_version": keep.version, "other_version": merged.version, "email": "take"}
+    merged.role = "Directeur"  # a second editor saves meanwhile
+    merged.save()
+    response = manager_client.post(reverse("privacy:person_merge", args=[contact.pk, keep.pk]), data)
+    assert response.status_code == 302
+    assert contact.people.count() == 2
+    keep.refresh_from_db()
+    assert keep.email != "jean@roy.example"
+    assert not AuditEntry.objects.exists()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy.erasure import erase_contact
+from privacy.erasure import ErasureBlocked, erase_contact
 from privacy.retention import inactive_contacts
 
 
@@ -19,13 +19,20 @@ class Command(BaseCommand):
         if years <= 0:
             raise CommandError("No retention rule: set PRIVACY_RETENTION_YEARS (years, e.g. 7) or pass --years.")
         selected = list(inactive_contacts(years).only("pk", "name"))
-        erased = 0
+        erased, blocked = 0, 0
         for contact in selected:
             self.stdout.write(f"{contact.pk}\t{contact.name}")
             if not dry_run:
-                erase_contact(contact=contact, user=None, action="purge")
-                erased += 1
+                try:
+                    erase_contact(contact=contact, user=None, action="purge")
+                except ErasureBlocked as error:  # rolled back; the others go on
+                    self.stderr.write(f"{contact.pk}: not erased, {error.args[0]} still refer to it")
+                    blocked += 1
+                else:
+                    erased += 1
         if dry_run:
             self.stdout.write(f"{len(selected)} contact(s) would be erased (dry run: nothing changed).")
         else:
             self.stdout.write(f"{erased} contact(s) erased.")
+        if blocked:
+            raise CommandError(f"{blocked} contact(s) could not be erased: see the lines above.")
