@@ -8,6 +8,7 @@ the chosen values and a history entry saying what was merged into it. Its old ad
 redirects to the survivor (ContactRedirect).
 """
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,9 @@ from privacy.erasure import _is_history, _reverse_relations, history_model
 from privacy.models import ContactRedirect, DuplicatePair, MatchKey
 
 CONTACT_FIELDS = ["name", "kind", "status", "email", "phone", "website", "street", "city", "region",
-                  "postal_code", "country", "language", "description", "external_ref", "account_manager"]
+                  "postal_code", "country", "language", "description", "external_ref"]
+if settings.PROSPECTION_ENABLED:  # the account manager is the Prospection tab's
+    CONTACT_FIELDS.append("account_manager")
 PERSON_FIELDS = ["first_name", "last_name", "role", "email", "phone", "is_primary"]
 # Rows of the duplicates page are worked out again, not moved.
 NOT_MOVED = {MatchKey, DuplicatePair}
@@ -89,7 +92,7 @@ def merge_contacts(*, survivor: Contact, survivor_version: int, other: Contact, 
         from prospection.figures import opportunities_changed
 
         opportunities_changed()
-    audit.record(user, "merge", kind="contact", count=2, survivor=survivor.pk, merged=other.pk, moved=moved)
+    audit.record(user, "merge", kind="contact", count=2, moved=moved)
     return moved
 
 
