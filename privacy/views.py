@@ -39,13 +39,13 @@ def blocked_message(blocked) -> str:
 def contact_erase(request, pk):
     contact = get_contact_for_user(request, pk)
     if request.method == "POST":
-        name = contact.name
         try:
             erasure.erase_contact(contact=contact, user=request.user)
         except erasure.ErasureBlocked as blocked:
             messages.error(request, blocked_message(blocked))
             return redirect(contact)
-        messages.success(request, _("“%(name)s” and everything held about it were erased.") % {"name": name})
+        # The message names nothing: it waits in the message storage until the next page.
+        messages.success(request, _("The contact and everything held about it were erased."))
         return redirect("contacts:list")
     return render(request, "privacy/erase_confirm.html", {
         "contact": contact, "counts": erasure.counts_for_contact(contact),
@@ -62,8 +62,7 @@ def person_erase(request, pk, person_pk):
         except erasure.ErasureBlocked as blocked:
             messages.error(request, blocked_message(blocked))
             return redirect(contact)
-        messages.success(request, _("“%(name)s” and their history were erased; the contact’s file stays.")
-                         % {"name": person.full_name})
+        messages.success(request, _("The person and their history were erased; the contact’s file stays."))
         return redirect(contact)
     return render(request, "privacy/erase_confirm.html", {"contact": contact, "person": person})
 
