@@ -46,6 +46,7 @@ def test_a_manager_merges_exports_and_erases_from_the_browser(page, manager, fil
     shot(page, f"duplicates-{language}")
 
     page.goto(page.base_url + kept.get_absolute_url())
+    shot(page, f"contact-file-{language}")
     page.get_by_role("link", name=words["merge"], exact=True).click()
     assert_accessible(page)
     shot(page, f"merge-pick-{language}")
