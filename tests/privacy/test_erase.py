@@ -1,3 +1,4 @@
+import pytest
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -101,3 +102,13 @@ def test_an_erasure_stopped_half_way_changes_nothing(marked_contact, manager_cli
     assert Note.history.filter(contact_id=marked_contact.pk).count() == notes_history
     assert Note.objects.filter(contact=marked_contact).count() == 2
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.skipif(settings.PROSPECTION_ENABLED, reason="checks the module switched off (run with CRM_PROSPECTION=off)")
+def test_without_the_prospection_module_no_page_speaks_of_opportunities(marked_contact, manager_client):
+    person = marked_contact.people.get(last_name=MARKER)
+    for url in (reverse("privacy:contact_erase", args=[marked_contact.pk]),
+                reverse("privacy:person_erase", args=[marked_contact.pk, person.pk]),
+                reverse("privacy:contact_merge", args=[marked_contact.pk]),
+                reverse("privacy:contact_export", args=[marked_contact.pk])):
+        assert "pportunit" not in manager_client.get(url).text, url
