@@ -181,3 +181,11 @@ def test_a_stale_person_is_not_merged(manager_client):
     keep.refresh_from_db()
     assert keep.email != "jean@roy.example"
     assert not AuditEntry.objects.exists()
+
+
+def test_the_survivors_history_tab_says_what_was_merged(manager_client, rep):
+    survivor, other = make_pair(rep)
+    post_merge(manager_client, survivor, other)  # every field kept as the survivor had it
+    page = manager_client.get(survivor.get_absolute_url() + "?tab=history").text
+    assert 'data-testid="history-reason"' in page
+    assert "Fusionné avec « quincaillerie belanger et freres »" in page
