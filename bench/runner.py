@@ -66,6 +66,11 @@ TARGETS = {
     "note_reschedule_in_place": {"ms": 30},
     "team_day": {"ms": 40},
     "team_day_one_rep": {"ms": 40},
+    # Privacy (issue 21): erase and merge are POSTs rolled back (Page.rollback).
+    "privacy_erase_biggest": {"ms": 5000},
+    "privacy_export_biggest": {"ms": 5000},
+    "privacy_duplicates": {"ms": 200},
+    "privacy_merge_2000_notes": {"ms": 5000},
 }
 
 
@@ -81,6 +86,8 @@ class Page:
     # a move can use the card's current version), sent with these headers (e.g. htmx's HX-Request).
     data: object = None
     headers: dict = field(default_factory=dict)
+    # The request's writes are undone after it (an erase, a merge): every sample does the same work.
+    rollback: bool = False
 
 
 @dataclass
@@ -106,9 +113,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def fetch(client: Client, url: str, data: dict | None = None, headers: dict | None = None):
+def fetch(client: Client, url: str, data: dict | None = None, headers: dict | None = None, rollback: bool = False):
     """GET url (POST `data` when given); the body read to its end (a streamed CSV is generated here,
-    inside the timing)."""
+    inside the timing). rollback: in a transaction undone afterwards (the request's own becomes a savepoint)."""
+    if rollback:
+        with transaction.atomic():
+            result = fetch(client, url, data, headers)
+            transaction.set_rollback(True)
+        return result
     if data is None:
         response = client.get(url, headers=headers)
     else:
@@ -151,7 +163,7 @@ class QueryTimer:
 
 
 def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold: bool = False,
-            data=None, headers: dict | None = None) -> dict:
+            data=None, headers: dict | None = None, rollback: bool = False) -> dict:
     """Time `repeat` requests after `warmup` ones (POSTs of data() when `data` is given, see Page).
 
     Returns medians of wall ms, of this process's CPU ms, of the number of
@@ -163,7 +175,7 @@ def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold
             cache.clear()
         form = data() if data else None
         started = time.perf_counter()
-        fetch(client, url, form, headers)
+        fetch(client, url, form, headers, rollback)
         slowest = max(slowest, time.perf_counter() - started)
     if slowest > SLOW_SECONDS:
         repeat = min(repeat, SLOW_REPEAT)  # a page of seconds: a few samples tell enough
@@ -175,7 +187,7 @@ def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold
         form = data() if data else None
         with QueryTimer() as queries:
             started, cpu_started = time.perf_counter(), time.process_time()
-            status, body = fetch(client, url, form, headers)
+            status, body = fetch(client, url, form, headers, rollback)
             walls.append((time.perf_counter() - started) * 1000)
             cpus.append((time.process_time() - cpu_started) * 1000)
         query_counts.append(queries.count)
@@ -229,6 +241,7 @@ def measure_pages(pages: list[Page], *, repeat: int = 10, warmup: int = 2, heavy
         floor_ms = measure_floor(clients[page.persona], repeat=repeat, warmup=warmup) if floor_enabled() else 0
         try:
             figures = measure(clients[page.persona], page.url, cold=page.cold, data=page.data, headers=page.headers,
+                              rollback=page.rollback,
                               repeat=min(repeat, heavy_repeat) if page.heavy else repeat,
                               warmup=min(warmup, 1) if page.heavy else warmup)
         except Exception as error:  # noqa: BLE001 — one broken page must not lose the others' figures
@@ -379,6 +392,35 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
             pages.append(Page("forecast_chart_warm", chart, persona))
             pages.append(Page("export_opportunities", reverse("prospection:export"), persona, heavy=True))
         pages.append(Page("export_contacts", reverse("contacts:export"), persona, heavy=True))
+    pages += privacy_pages(big)
+    return pages
+
+
+def privacy_pages(big: Contact) -> list[Page]:
+    """Erase and export the biggest contact, the duplicates page, merge two contacts of 2,000 notes or
+    more (the two nearest 2,000 among the ten biggest): as a manager; erase and merge rolled back."""
+    if not apps.is_installed("privacy"):
+        return []
+    top = list(Note.objects.values("contact").annotate(n=Count("pk")).order_by("-n", "contact")[:10])
+    near = sorted((row for row in top if row["n"] >= 2000), key=lambda row: (row["n"], row["contact"]))[:2]
+    pages = [
+        Page("privacy_erase_biggest", reverse("privacy:contact_erase", args=[big.pk]), "manager", heavy=True,
+             data=dict, rollback=True, note="POST, rolled back"),
+        Page("privacy_export_biggest", reverse("privacy:contact_export", args=[big.pk]), "manager", heavy=True,
+             data=dict, note="POST: the zip"),
+        Page("privacy_duplicates", reverse("privacy:duplicates"), "manager",
+             note="warm: keys computed by the warm-up"),
+    ]
+    if len(near) == 2:
+        survivor, other = (row["contact"] for row in near)
+
+        def merge_form() -> dict:
+            versions = dict(Contact.objects.filter(pk__in=[survivor, other]).values_list("pk", "version"))
+            return {"other": other, "survivor_version": versions[survivor], "other_version": versions[other]}
+
+        pages.append(Page("privacy_merge_2000_notes", reverse("privacy:contact_merge", args=[survivor]), "manager",
+                          heavy=True, data=merge_form, rollback=True,
+                          note=f"POST, rolled back: {near[0]['n']:,} + {near[1]['n']:,} notes"))
     return pages
 
 
@@ -504,14 +546,14 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
 def profile_page(page: Page, *, repeat: int = 3, top: int = 30, explain: int = 3) -> str:
     """cProfile of `repeat` requests (cumulative time), then the slowest queries with their plans."""
     client = client_for(PERSONAS.get(page.persona, page.persona))
-    fetch(client, page.url, page.data() if page.data else None, page.headers)
+    fetch(client, page.url, page.data() if page.data else None, page.headers, page.rollback)
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as captured:
         profiler.enable()
         for _ in range(repeat):
             if page.cold:
                 cache.clear()
-            fetch(client, page.url, page.data() if page.data else None, page.headers)
+            fetch(client, page.url, page.data() if page.data else None, page.headers, page.rollback)
         profiler.disable()
     out = io.StringIO()
     out.write(f"== cProfile: {page.name} ({page.persona}) {page.url}, {repeat} requests ==\n")
