@@ -1,5 +1,7 @@
 """Relance settings, read from the environment (see the README's table)."""
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
+INSTALLED_APPS.append("dataimport")  # import pages, background jobs, the import log (after the apps it imports)
 if env_bool("CRM_BENCH", False):  # the benchmark commands (bench/, see README "Performance")
     INSTALLED_APPS.append("bench")
 
@@ -128,6 +131,15 @@ if env_str("REDIS_URL"):
         "BACKEND": "crm.cache.ResilientRedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }
+# Background jobs' live progress and heartbeat (dataimport/jobs.py): the import's own transaction may
+# hold the database's write lock, so not in the database. Several hosts: Redis (REDIS_URL) is shared;
+# otherwise a file cache, read by the web server and the workers of this one host.
+CACHES["jobs"] = (
+    {**CACHES["default"], "KEY_PREFIX": "jobs"} if env_str("REDIS_URL") else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("JOB_PROGRESS_DIR", os.path.join(tempfile.gettempdir(), "relance-job-progress")),
+    }
+)
 # Sessions stay in the database, whatever the cache: a Redis outage or flush
 # must not sign everyone out, and every app server reads the same sessions.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -240,6 +252,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relance <relance@localhost>"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The most an imported .xlsx may hold once decompressed (a 100,000-row workbook: ~90 MB).
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+# The largest file the import page takes (kept in the database, 1 MB a row, until imported).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 # Security: strict by default, relaxed only for local development over http.
 SECURE_CSP = {

@@ -187,6 +187,19 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class Inspection:
+    """What Importer.inspect() found; encoding and delimiter are None for workbooks."""
+
+    encoding: str | None
+    delimiter: str | None
+    header: list[str]
+    matched: list[str]
+    columns: list[Column]
+    rows: list[Row]
+    errors: list[str]
+
+
+@dataclass
 class Report:
     lines: list[str]
     seconds: float
@@ -383,6 +396,52 @@ class Importer:
         except SourceError as error:
             raise ImportFailed([str(error)]) from None
         return source
+
+    def matching(self, header) -> list[str]:
+        """The column key each header position is matched to by name ("" when none): what the import
+        page shows before anyone changes it, and what the commands do."""
+        by_name = {}
+        for column in self.get_columns():
+            for name in column.accepted:
+                by_name[header_key(name)] = column.key
+        return [by_name.get(header_key(name), "") for name in header]
+
+    def inspect(self, path, *, rows: int = 5) -> "Inspection":
+        """The file as the import page shows it: its encoding and separator, its header, each column's
+        match (self.mapping first, then by name) and its first rows parsed as they will be stored, with
+        the errors of those rows and of the header. Reads only the first rows; writes nothing."""
+        self.source = self.open(path)
+        try:
+            header = [str(name if name is not None else "").strip() for name in self.source.header]
+            matched = self.matching(header)
+            for index, key in self.mapping.items():
+                if index < len(matched):
+                    matched[index] = key
+            # Unknown columns are shown as ignored: the page asks what they are.
+            self.mapping = dict(enumerate(matched))
+            errors, preview = [], []
+            try:
+                plan = [(step.index, step.column.key, None if step.plain_text else step.column.parse,
+                         step.max_length, step) for step in self._map_header()]
+            except ImportFailed as failure:
+                errors, plan = failure.errors, None
+            if plan is not None:
+                for number, cells in self.source.rows():
+                    row = self._parse(number, cells, plan)
+                    if row is not None:
+                        preview.append(row)
+                    if len(preview) >= rows:
+                        break
+                self._flush_errors()
+                errors = self.errors
+            return Inspection(
+                encoding=getattr(self.source, "encoding", None), delimiter=getattr(self.source, "delimiter", None),
+                header=header, matched=matched, columns=self.get_columns(), rows=preview, errors=errors,
+            )
+        except SourceError as error:
+            raise ImportFailed([str(error)]) from None
+        finally:
+            self.source.close()
 
     def _map_header(self):
         columns = self.get_columns()
