@@ -140,6 +140,8 @@ CACHES["jobs"] = (
         "LOCATION": env_str("JOB_PROGRESS_DIR", os.path.join(tempfile.gettempdir(), "relance-job-progress")),
     }
 )
+# A job whose worker gave no sign of life for this long is marked failed (its heartbeat: every 2 s).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30)
 # Sessions stay in the database, whatever the cache: a Redis outage or flush
 # must not sign everyone out, and every app server reads the same sessions.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

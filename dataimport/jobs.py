@@ -24,6 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import OperationalError, connection
 from django.utils import timezone, translation
@@ -33,7 +34,8 @@ from crm.importing import engine
 from dataimport.models import CHUNK_SIZE, Job, Upload, UploadChunk
 
 HEARTBEAT_EVERY = 2.0  # seconds
-LEASE = 30.0  # seconds without a heartbeat: the worker is gone
+# Seconds without a heartbeat after which the worker is taken for gone (settings.JOB_LEASE_SECONDS).
+LEASE = float(settings.JOB_LEASE_SECONDS)
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
 
 
