@@ -118,16 +118,17 @@ class Heartbeat:
 class JobProgress(engine.Progress):
     """The engine's progress, in the jobs cache: rows done and total, at most every PROGRESS_EVERY s."""
 
-    def __init__(self, job):
+    def __init__(self, job, phase: str = ""):
         super().__init__(None)
         self.job = job
+        self.fixed_phase = phase  # "undo"; else the import's pass, check or write
         self.importer = None
         self.phase = ""
         self.total = None
         self.rows = 0
 
     def start(self, label, *, total=None):
-        self.phase = "write" if self.importer is not None and self.importer.writing else "check"
+        self.phase = self.fixed_phase or ("write" if self.importer is not None and self.importer.writing else "check")
         self.total = total
         self.rows = 0
         self.shown_at = 0.0

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm import audit
-from crm.importing import writing
+from crm.importing import engine, writing
 from dataimport.importers import history_models
 from dataimport.models import ImportRun
 
@@ -52,8 +52,22 @@ def chunks(ids, size=CHUNK):
         yield ids[start:start + size]
 
 
+class Done:
+    """Counts the records undone for the progress bar."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.rows = 0
+
+    def __call__(self, count: int) -> None:
+        self.rows += count
+        self.progress.update(0.0, rows=self.rows)
+
+
 class ModelUndo:
     """What undoing the import means for one model with a history."""
+
+    done = staticmethod(lambda count: None)
 
     def __init__(self, model, reason: str):
         self.model = model
@@ -133,6 +147,7 @@ class ModelUndo:
                 touched.add(getattr(obj, "contact_id", obj.pk))
             writing.update_changed(self.model, changes)
             restored += len(changes)
+            self.done(len(chunk))
         if missing:
             raise UndoRefused(_("The values from before the import of these records were never recorded (they "
                                 "came in without history), so they cannot be put back:"),
@@ -149,6 +164,7 @@ class ModelUndo:
             parents |= {obj.contact_id for obj in objects if hasattr(obj, "contact_id")}
             manager.filter(pk__in=chunk)._raw_delete(manager.db)
             deleted += len(objects)
+            self.done(len(chunk))
         return deleted, parents
 
 
@@ -171,7 +187,7 @@ def rebuild_search_text(contact_ids) -> None:
         writing.update(Contact, changed, ["search_text", "updated_at"])
 
 
-def undo_import(run: ImportRun, *, user, before_commit=()) -> dict:
+def undo_import(run: ImportRun, *, user, before_commit=(), progress=None) -> dict:
     """Undo the import `run`, atomically; {tally name: {"deleted": n, "restored": m}}. Raises UndoRefused."""
     with transaction.atomic(), writing.history_by(run.undo_reason, user):
         run = ImportRun.objects.select_for_update().get(pk=run.pk)  # two undos at once: one waits, then stops
@@ -190,6 +206,11 @@ def undo_import(run: ImportRun, *, user, before_commit=()) -> dict:
                                 "changes, so nothing was undone:"), shown[:SHOWN], total)
         now = timezone.now()
         counts, touched, deleted_contacts = {}, set(), set()
+        progress = progress or engine.Progress()
+        progress.start(_("Undoing"), total=sum(len(plan.created) + len(plan.updated) for plan in plans))
+        done = Done(progress)
+        for plan in plans:
+            plan.done = done
         for plan in plans:
             restored, contacts = plan.restore(now)
             counts[plan.name] = {"restored": restored, "deleted": 0}

@@ -65,7 +65,7 @@ def run_undo(job) -> None:
             raise undo.UndoRefused(_("This job was marked failed while it ran; nothing was undone."))
 
     try:
-        undo.undo_import(job.run, user=job.user, before_commit=[done])
+        undo.undo_import(job.run, user=job.user, before_commit=[done], progress=jobs.JobProgress(job, "undo"))
     except undo.UndoRefused as refusal:
         jobs.finish(job, status=Job.Status.DONE,
                     outcome={"ok": False, "message": refusal.message, "records": refusal.records,

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 
 from tests.servers import BASE_DIR, manage, production_env
