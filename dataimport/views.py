@@ -41,7 +41,9 @@ def _start(request):
     if request.method == "POST" and form.is_valid():
         upload = jobs.save_upload(user=request.user, target=form.cleaned_data["target"], file=form.cleaned_data["file"])
         return redirect(upload)
-    return render(request, "dataimport/start.html", {"form": form})
+    # A job started earlier is found again here, whatever page was left.
+    recent = Job.objects.filter(user=request.user).select_related("upload").order_by("-pk")[:5]
+    return render(request, "dataimport/start.html", {"form": form, "recent": recent})
 
 
 @can_import

@@ -106,3 +106,30 @@ def test_a_rep_can_open_no_import_page_and_start_no_job(rep_client, someone_else
 
 def test_the_header_links_importers_to_the_import_pages(manager_client):
     assert "Importer des données" in manager_client.get("/").content.decode()
+
+
+def test_choosing_another_encoding_and_separator_reads_the_file_again(manager_client):
+    response = upload(manager_client, "nom,ville\r\nGarage,Lévis\r\n".encode("cp1252"))
+    upload_row = Upload.objects.get()
+    response = manager_client.post(upload_row.get_absolute_url(),
+                                   mapping_data(response, encoding="latin-1", delimiter=";"), follow=True)
+    assert response.context["inspection"].header == ["nom,ville"]
+    assert upload_row.__class__.objects.get().options["encoding"] == "latin-1"
+
+
+def test_a_job_is_found_again_from_the_import_page(manager_client):
+    response = upload(manager_client)
+    manager_client.post(Upload.objects.get().get_absolute_url(), mapping_data(response, check="1"))
+    page = manager_client.get(reverse("dataimport:start")).content.decode()
+    assert Job.objects.get().get_absolute_url() in page and "en attente d’un processus" in page
+
+
+def test_the_log_page_costs_the_same_queries_however_many_imports(manager_client, manager,
+                                                                   django_assert_num_queries):
+    for index in range(30):
+        ImportRun.objects.create(user=manager, undone_by=manager, origin="web", target="contacts", status="done",
+                                 file_name=f"f{index}.csv", tallies={"contacts": {"created": 1}})
+    manager_client.get(reverse("dataimport:log"))
+    with django_assert_num_queries(5):
+        response = manager_client.get(reverse("dataimport:log"))
+    assert response.content.decode().count('data-testid="import-run"') == 25
