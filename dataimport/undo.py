@@ -113,7 +113,7 @@ class ModelUndo:
             if related_history is not None:
                 pointing = pointing.exclude(pk__in=Subquery(related_history.objects.filter(
                     history_change_reason=self.reason, history_type="+").values("id")))
-            parents = set(pointing.values_list(relation.field.attname, flat=True).distinct())
+            parents = set(pointing.order_by().values_list(relation.field.attname, flat=True).distinct())
             count += len(parents)
             found += self.describe(parents)[:SHOWN - len(found)]
         return found, count
