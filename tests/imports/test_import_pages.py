@@ -133,3 +133,26 @@ def test_the_log_page_costs_the_same_queries_however_many_imports(manager_client
     with django_assert_num_queries(5):
         response = manager_client.get(reverse("dataimport:log"))
     assert response.content.decode().count('data-testid="import-run"') == 25
+
+
+def test_notes_are_imported_from_the_page_too(manager_client, manager, rep):
+    from notes.models import Note
+    from tests.factories import ContactFactory
+
+    ContactFactory(external_ref="R-1", name="Boulangerie")
+    response = upload(manager_client, "contact;date;assigné à;description\r\nR-1;2026-11-28;rep;Rappeler\r\n".encode(),
+                      name="notes.csv", target="notes")
+    manager_client.post(Upload.objects.get().get_absolute_url(), mapping_data(response, check="1"))
+    (check,) = run_queued()
+    manager_client.post(reverse("dataimport:run", args=[check.pk]))
+    (run,) = run_queued()
+    assert run.outcome["tallies"] == {"notes": {"created": 1, "updated": 0, "unchanged": 0}}
+    assert Note.objects.get().description == "Rappeler"
+
+
+def test_opportunities_are_offered_only_with_the_prospection_module(manager_client, settings):
+    page = manager_client.get(reverse("dataimport:start")).content.decode()
+    assert ('value="opportunities"' in page) == settings.PROSPECTION_ENABLED
+    if not settings.PROSPECTION_ENABLED:
+        response = upload(manager_client, b"contact;objet\r\nR-1;Site\r\n", target="opportunities")
+        assert "target" in response.context["form"].errors and not Upload.objects.exists()
