@@ -555,6 +555,8 @@ class Importer:
                 continue
             batch.append(row)
             rows += 1
+            if not rows % 256:  # the bar moves while a batch is read, not only once it is checked
+                self.progress.update(self.source.fraction(), rows=rows)
             if len(batch) >= self.batch_size:
                 batches += self._check(batch, spill)
                 batch = []
