@@ -15,6 +15,7 @@ page that shows it or the next job a worker starts; the worker itself sets
 so a job marked failed can never commit afterwards.
 """
 
+import datetime
 import os
 import shutil
 import socket
@@ -91,6 +92,15 @@ def expire(job) -> Job:
 def expire_all() -> None:
     for job in Job.objects.filter(status=Job.Status.RUNNING):
         expire(job)
+
+
+# Uploaded files are kept this long (to check again, change columns, run), then deleted by the next job.
+KEEP_UPLOADS = datetime.timedelta(days=2)
+
+
+def forget_old_uploads() -> None:
+    Upload.objects.filter(created_at__lt=timezone.now() - KEEP_UPLOADS).exclude(
+        jobs__status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).delete()
 
 
 class Heartbeat:
@@ -204,6 +214,7 @@ def finish(job, **fields) -> bool:
 def perform(job_id) -> None:
     """What the task does: claim the job, run it with a heartbeat, record how it ended."""
     expire_all()
+    forget_old_uploads()
     job = claim(job_id)
     if job is None:
         return

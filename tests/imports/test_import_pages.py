@@ -156,3 +156,20 @@ def test_opportunities_are_offered_only_with_the_prospection_module(manager_clie
     if not settings.PROSPECTION_ENABLED:
         response = upload(manager_client, b"contact;objet\r\nR-1;Site\r\n", target="opportunities")
         assert "target" in response.context["form"].errors and not Upload.objects.exists()
+
+
+def test_uploads_older_than_two_days_are_deleted_by_the_next_job(manager_client, manager):
+    import datetime
+
+    from django.utils import timezone
+
+    from dataimport.models import UploadChunk
+
+    upload(manager_client)
+    old = Upload.objects.get()
+    Upload.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+    response = upload(manager_client)
+    manager_client.post(Upload.objects.latest("pk").get_absolute_url(), mapping_data(response, check="1"))
+    run_queued()
+    assert list(Upload.objects.values_list("pk", flat=True)) == [Upload.objects.latest("pk").pk]
+    assert UploadChunk.objects.count() == 1
