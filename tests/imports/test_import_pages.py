@@ -173,3 +173,22 @@ def test_uploads_older_than_two_days_are_deleted_by_the_next_job(manager_client,
     run_queued()
     assert list(Upload.objects.values_list("pk", flat=True)) == [Upload.objects.latest("pk").pk]
     assert UploadChunk.objects.count() == 1
+
+
+def test_the_import_posts_need_the_csrf_token(manager):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    assert upload(client).status_code == 403
+    assert not Upload.objects.exists()
+
+
+def test_the_pages_speak_english_too(manager_client):
+    manager_client.cookies["django_language"] = "en"
+    response = upload(manager_client)
+    page = response.content.decode()
+    if "Ignore this column" not in page:  # the site's language switch may keep the session's choice
+        manager_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        page = manager_client.get(Upload.objects.get().get_absolute_url()).content.decode()
+    assert "Ignore this column" in page and "Preview: the first rows as they will be stored" in page
