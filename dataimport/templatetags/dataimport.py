@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.importing.engine import elapsed
 from crm.text import user_name
@@ -9,8 +10,9 @@ register = template.Library()
 # The engine's tally names (Importer.tallies()) and counts, as people read them.
 TALLY_LABELS = {"contacts": _("Contacts"), "people": _("People"), "notes": _("Notes"),
                 "opportunities": _("Opportunities")}
-COUNT_LABELS = {"created": _("created"), "updated": _("updated"), "unchanged": _("unchanged"),
-                "deleted": _("deleted"), "restored": _("put back")}
+COUNT_LABELS = {"created": pgettext_lazy("import count", "created"), "updated": pgettext_lazy("import count", "updated"),
+                "unchanged": pgettext_lazy("import count", "unchanged"),
+                "deleted": pgettext_lazy("import count", "deleted"), "restored": pgettext_lazy("import count", "put back")}
 
 
 @register.filter
