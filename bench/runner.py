@@ -71,6 +71,10 @@ TARGETS = {
     "privacy_export_biggest": {"ms": 5000},
     "privacy_duplicates": {"ms": 200},
     "privacy_merge_2000_notes": {"ms": 5000},
+    # The import page's jobs, run by a real worker (bench/web_import.py): 100,000 contacts, 150,000 people.
+    "web_import_check": {"seconds": 20},
+    "web_import_run": {"seconds": 30},
+    "web_import_undo": {"seconds": 60},
 }
 
 
@@ -538,6 +542,11 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
             results.append(result)
             if echo:
                 echo(result)
+        if apps.is_installed("dataimport") and (not only or "web_import_contacts" in only):
+            from bench import web_import
+
+            path = folder / "contacts-web.csv"
+            results += web_import.measure(path, write_contacts_file(path, contacts), echo=echo)
     return results
 
 
