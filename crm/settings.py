@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crm",
     "contacts",
     "notes",
+    "search",  # the header search: each app registers what it finds (search_sources.py)
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
