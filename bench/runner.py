@@ -61,6 +61,10 @@ TARGETS = {
     "forecast_chart_warm": {"ms": 40},
     "forecast_chart_cold": {"ms": 250},
     "import_contacts": {"seconds": 30},
+    # The header search over every kind (issue 18): a word in a quarter of the notes, one in a few rows.
+    "search_common": {"ms": 60, "p95_ms": 150},
+    "search_rare": {"ms": 60, "p95_ms": 150},
+    "search_name": {"ms": 60, "p95_ms": 150},
 }
 
 
@@ -276,6 +280,10 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
                  persona),
             Page("contacts_search", reverse("contacts:list") + "?q=tremblay", persona),
             Page("contacts_last_page", reverse("contacts:list") + f"?page={last_page}", persona),
+            # « client »: in a quarter of the notes; « 4242 »: a few contacts and opportunities, no note.
+            Page("search_common", reverse("search:results") + "?q=client", persona),
+            Page("search_rare", reverse("search:results") + "?q=4242", persona),
+            Page("search_name", reverse("search:results") + "?q=tremblay", persona),
             Page("contact_file_ordinary", reverse("contacts:detail", args=[ordinary.pk]), persona),
             Page("contact_file_biggest", reverse("contacts:detail", args=[big.pk]), persona),
             Page("note_form", reverse("notes:create", args=[ordinary.pk]), persona),
@@ -530,6 +538,8 @@ def target_check(result: dict, vendor: str, scale: str = "L") -> str:
     misses = []
     if "ms" in target and result["median_ms"] > target["ms"] * factor:
         misses.append(f">{target['ms'] * factor}ms")
+    if "p95_ms" in target and result["p95_ms"] > target["p95_ms"] * factor:
+        misses.append(f"p95>{target['p95_ms'] * factor}ms")
     if "queries" in target and result["queries"] > target["queries"]:
         misses.append(f">{target['queries']}q")
     if "seconds" in target and result["extra"].get("seconds", 0) > target["seconds"] * factor:

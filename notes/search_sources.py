@@ -10,12 +10,13 @@ from search.registry import Source, register
 NOTES = Searchable(fields=("description",), config="french")
 
 
-def find_notes(user, query):
+def notes(user):
     """The notes this user may see (never an admin-only one without the permission), latest first."""
-    notes = Note.objects.visible_to(user).select_related("contact", "type").defer(
-        "contact__search_text", "contact__description", "contact__street")
-    return matching(notes, NOTES, query.words).order_by("-date", "-pk")
+    return (Note.objects.visible_to(user).select_related("contact", "type")
+            .only("date", "is_done", "description", "contact", "contact__name", "type", "type__label_fr", "type__label_en")
+            .order_by("-date", "-pk"))
 
 
-register(Source(key="notes", label=_("Notes"), find=find_notes, template="search/hits/note.html",
+register(Source(key="notes", label=_("Notes"), rows=notes, match=lambda rows, query: matching(rows, NOTES, query.words),
+                template="search/hits/note.html",
                 allowed=lambda user: user.has_perm("notes.view_note"), order=30))

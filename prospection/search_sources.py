@@ -13,12 +13,14 @@ from search.registry import Source, register
 OPPORTUNITIES = Searchable(fields=("subject",), config="french")
 
 
-def find_opportunities(user, query):
-    opportunities = Opportunity.objects.select_related("contact", "stage").defer(
-        "contact__search_text", "contact__description", "contact__street")
-    return matching(opportunities, OPPORTUNITIES, query.words).order_by("-updated_at", "-pk")
+def opportunities(user):
+    """Whoever may view opportunities sees them all (prospection.views.get_opportunity_for_user)."""
+    return (Opportunity.objects.select_related("contact", "stage")
+            .only("subject", "total", "contact", "contact__name", "stage", "stage__label_fr", "stage__label_en")
+            .order_by("-updated_at", "-pk"))
 
 
-register(Source(key="opportunities", label=_("Opportunities"), find=find_opportunities,
+register(Source(key="opportunities", label=_("Opportunities"), rows=opportunities,
+                match=lambda rows, query: matching(rows, OPPORTUNITIES, query.words),
                 template="search/hits/opportunity.html",
                 allowed=lambda user: user.has_perm("prospection.view_opportunity"), order=40))

@@ -15,9 +15,11 @@ from django.db.models import QuerySet
 class Source:
     key: str  # in the URL of the kind's full list: /search/<key>/
     label: str  # the kind's heading, plural (« Notes »)
-    # (user, words) → the rows this user may see that hold every word, related rows loaded,
-    # in the order the results show them. Visibility comes from the app's own queryset.
-    find: Callable[..., QuerySet]
+    # user → the rows this user may see, related rows loaded, in the order the results show
+    # them. Visibility comes from the app's own queryset (Note.objects.visible_to…).
+    rows: Callable[..., QuerySet]
+    # (rows, Query) → those of the rows that hold every word of the search.
+    match: Callable[..., QuerySet]
     template: str  # one hit; gets `hit` and `words`
     # Who may look in this kind at all (a permission check, no query).
     allowed: Callable[..., bool]

@@ -15,7 +15,8 @@ class Migration(migrations.Migration):
     ]
     operations = [
         migrations.RunPython(
-            postgresql_only(lambda: create_index_sql("prospection_opportunity", "opp_search", COLUMNS, CONFIG)),
+            postgresql_only(lambda: [*create_index_sql("prospection_opportunity", "opp_search", COLUMNS, CONFIG),
+                                     "ANALYZE prospection_opportunity"]),
             postgresql_only(lambda: drop_index_sql("opp_search")),
         ),
     ]
