@@ -1,63 +1,55 @@
 """Finding a search's hits of one kind in two steps, so that no word makes it slow.
 
-1. The keys of the matching rows, at most LIMIT + 1 of them, in no order: on
-   PostgreSQL read through the text indexes only (bitmap scans). Left to itself
-   the planner, which cannot guess how many rows hold a word, may walk a whole
-   1,000,000-row table by date looking for a word that no row holds.
-2. The rows to show, by key, in their kind's order.
-A search that matches more than LIMIT rows is too vague to read: it is shown
-as "more than LIMIT", and its list holds the first LIMIT rows found.
+1. The keys of the matching rows, at most `limit` + 1 of them, in no order. The
+   planner reads them through the text indexes when the word is rare and
+   stops scanning early when it is common.
+2. The rows to show, by key, in their kind's order, sorted among those keys
+   only. (Asked at once for "the 5 latest notes holding a word", PostgreSQL
+   may walk all 1,000,000 notes by date for a word that none holds.)
+A search that matches more than `limit` rows is too vague to read: it says
+"more than `limit`", and its list holds the first `limit` rows found.
 """
 
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.core.paginator import Paginator
 
+from crm.pagination import PAGE_SIZE
 from search.matching import Query
 from search.registry import Source
 
-LIMIT = 500
-
-
-@contextmanager
-def through_indexes():
-    """Queries inside use the text indexes (PostgreSQL: one SET LOCAL in a read-only transaction)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        yield
-
-
-def matching_keys(source: Source, user, query: Query) -> list:
-    """Up to LIMIT + 1 keys of the rows this user may see that hold every word (1 query)."""
-    rows = source.match(source.rows(user), query).order_by()
-    return list(rows.values_list("pk", flat=True)[:LIMIT + 1])
+PREVIEW_LIMIT = 100  # the results page: counted up to here
+LIST_LIMIT = 500  # a kind's full list
 
 
 @dataclass
 class Found:
     source: Source
     keys: list
-    hits: list = field(default_factory=list)  # the first rows to show, when the page asks for them
+    limit: int
 
     @property
     def count(self) -> int:
-        return min(len(self.keys), LIMIT)
+        return min(len(self.keys), self.limit)
 
     @property
     def more(self) -> bool:
-        return len(self.keys) > LIMIT
+        return len(self.keys) > self.limit
 
-    def rows(self, user):
-        """The found rows in their kind's order (a queryset: slice it or paginate it)."""
-        return self.source.rows(user).filter(pk__in=self.keys[:LIMIT])
+    def first(self, user, number: int) -> list:
+        """The first rows in their kind's order (1 query: all the found rows, at most `limit`)."""
+        return list(self.source.rows(user).filter(pk__in=self.keys[:self.limit]))[:number]
+
+    def page(self, user, number):
+        """A page of the found rows in their kind's order (2 queries: the sorted keys, the page's rows)."""
+        ordered = list(self.source.rows(user).filter(pk__in=self.keys[:self.limit]).values_list("pk", flat=True))
+        page = Paginator(ordered, PAGE_SIZE).get_page(number)
+        rows = self.source.rows(user).in_bulk(list(page.object_list))
+        page.object_list = [rows[key] for key in page.object_list if key in rows]
+        return page
 
 
-def find(sources: list[Source], user, query: Query) -> list[Found]:
-    """The keys of each kind's hits: one query a kind (and one SET on PostgreSQL)."""
-    with through_indexes():
-        return [Found(source, matching_keys(source, user, query)) for source in sources]
+def find(source: Source, user, query: Query, *, limit: int) -> Found:
+    """The keys of up to `limit` + 1 rows this user may see that hold every word (1 query)."""
+    rows = source.match(source.rows(user), query).order_by()
+    return Found(source, list(rows.values_list("pk", flat=True)[:limit + 1]), limit)

@@ -81,8 +81,9 @@ class WordMatch(Func):
         params = [*folded_params, self.word]
         if len(self.word) < MIN_PARTIAL:
             return f"({full_text})", params
+        # The substring first: cheaper than the full-text form, it spares it on every row it matches.
         contains_sql, contains_params = self.as_sql(compiler, connection)
-        return f"({full_text} OR {contains_sql})", [*params, *contains_params]
+        return f"({contains_sql} OR {full_text})", [*contains_params, *params]
 
 
 def matching(queryset, searchable: Searchable, words: list[str]):

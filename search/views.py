@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from crm.pagination import paginate, query_without
+from crm.pagination import query_without
 from search import finding
 from search.forms import SearchForm
 from search.matching import Query
@@ -27,27 +27,24 @@ def results(request):
     """Every kind the user may see, its first hits and their number: 1 query a kind, 1 more a kind found."""
     form, query = read_query(request)
     groups = []
-    if query:
-        for found in finding.find(sources_for(request.user), request.user, query):
-            if found.keys:
-                found.hits = list(found.rows(request.user)[:SHOWN])
-                groups.append(found)
-    return render(request, "search/results.html", {
-        "form": form, "query": query, "groups": groups, "limit": finding.LIMIT,
-    })
+    for source in sources_for(request.user) if query else []:
+        found = finding.find(source, request.user, query, limit=finding.PREVIEW_LIMIT)
+        if found.keys:
+            groups.append((found, found.first(request.user, SHOWN)))
+    return render(request, "search/results.html", {"form": form, "query": query, "groups": groups})
 
 
 def kind_list(request, kind):
-    """One kind's hits, paginated (2 queries: the keys, the page)."""
+    """One kind's hits, paginated (3 queries: the keys, the sorted keys, the page's rows)."""
     source = source_for(request.user, kind)
     if source is None:
         raise Http404
     form, query = read_query(request)
     found = page = None
     if query:
-        [found] = finding.find([source], request.user, query)
-        page = paginate(request, found.rows(request.user), count=found.count)
+        found = finding.find(source, request.user, query, limit=finding.LIST_LIMIT)
+        page = found.page(request.user, request.GET.get("page"))
     return render(request, "search/kind.html", {
-        "form": form, "query": query, "source": source, "found": found, "page": page, "limit": finding.LIMIT,
+        "form": form, "query": query, "source": source, "found": found, "page": page,
         "page_query": query_without(request, "page"),
     })

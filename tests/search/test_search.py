@@ -116,7 +116,8 @@ def test_see_all_leads_to_the_kinds_paginated_list(rep_client, rep, dataset):
 def test_a_search_too_vague_to_read_says_so(rep_client, rep, dataset, monkeypatch):
     from search import finding
 
-    monkeypatch.setattr(finding, "LIMIT", 10)
+    monkeypatch.setattr(finding, "PREVIEW_LIMIT", 10)
+    monkeypatch.setattr(finding, "LIST_LIMIT", 10)
     NoteFactory.create_batch(11, contact=dataset, assigned_to=rep, description="Suivi hebdomadaire")
     notes = group(rep_client.get(URL, {"q": "hebdomadaire"}), "notes")
     assert 'data-testid="count-notes">plus de 10<' in notes
@@ -210,20 +211,17 @@ def test_without_prospection_no_opportunity_is_searched(rep_client, dataset):
 
 @prospection_only
 def test_the_results_cost_a_query_a_kind_and_one_a_kind_found(rep, rep_client, dataset, django_assert_num_queries):
-    from django.db import connection
-
     opportunity(contact=dataset, subject="Contrat de démonstration")
-    # session, user, permissions (+ on PostgreSQL the SET of search/finding.py, in a savepoint here as
-    # the test runs in a transaction); the keys of each of the 4 kinds; the hits of notes and opportunities.
-    base = 3 + (3 if connection.vendor == "postgresql" else 0)
+    # session, user, permissions; the keys of each of the 4 kinds; the hits of notes and opportunities.
+    base = 3
     with django_assert_num_queries(base + 4 + 2):
         rep_client.get(URL, {"q": "démonstration"})
-    for number in range(600):  # more than search/finding.py's LIMIT: still the same queries
+    for number in range(600):  # more than search/finding.py's limits: still the same queries
         NoteFactory(contact=dataset, assigned_to=rep, description=f"Démonstration {number}")
     ContactFactory(name="Démonstration et fils")
     with django_assert_num_queries(base + 4 + 3):
         response = rep_client.get(URL, {"q": "démonstration"})
-    assert 'data-testid="count-notes">plus de 500<' in response.text
-    with django_assert_num_queries(base + 2):
+    assert 'data-testid="count-notes">plus de 100<' in response.text
+    with django_assert_num_queries(base + 3):
         response = rep_client.get(reverse("search:kind", args=["notes"]), {"q": "démonstration", "page": "20"})
     assert response.text.count("<mark>") == 25
