@@ -13,6 +13,8 @@ A search that matches more than `limit` rows is too vague to read: it says
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import IntegerField, Value
 
 from crm.pagination import PAGE_SIZE
 from search.matching import Query
@@ -49,7 +51,26 @@ class Found:
         return page
 
 
+def matching_keys(source: Source, user, query: Query, limit: int):
+    """The keys of up to `limit` + 1 rows this user may see that hold every word (a queryset)."""
+    return source.match(source.rows(user), query).order_by().values_list("pk", flat=True)[:limit + 1]
+
+
 def find(source: Source, user, query: Query, *, limit: int) -> Found:
-    """The keys of up to `limit` + 1 rows this user may see that hold every word (1 query)."""
-    rows = source.match(source.rows(user), query).order_by()
-    return Found(source, list(rows.values_list("pk", flat=True)[:limit + 1]), limit)
+    """One kind's keys (1 query)."""
+    return Found(source, list(matching_keys(source, user, query, limit)), limit)
+
+
+def find_all(sources: list[Source], user, query: Query, *, limit: int) -> list[Found]:
+    """Every kind's keys: 1 query on PostgreSQL (UNION ALL of each kind's own LIMIT), 1 a kind on SQLite."""
+    if len(sources) < 2 or not connection.features.supports_slicing_ordering_in_compound:
+        return [find(source, user, query, limit=limit) for source in sources]
+    parts = [
+        source.match(source.rows(user), query).order_by()
+        .values_list(Value(number, output_field=IntegerField()), "pk")[:limit + 1]
+        for number, source in enumerate(sources)
+    ]
+    keys = {number: [] for number in range(len(sources))}
+    for number, key in parts[0].union(*parts[1:], all=True).order_by():
+        keys[number].append(key)
+    return [Found(source, keys[number], limit) for number, source in enumerate(sources)]

@@ -24,11 +24,11 @@ def read_query(request) -> tuple[SearchForm, Query | None]:
 
 
 def results(request):
-    """Every kind the user may see, its first hits and their number: 1 query a kind, 1 more a kind found."""
+    """Every kind the user may see, its first hits and their number (see finding.find_all; 1 more query a kind found)."""
     form, query = read_query(request)
     groups = []
-    for source in sources_for(request.user) if query else []:
-        found = finding.find(source, request.user, query, limit=finding.PREVIEW_LIMIT)
+    everything = finding.find_all(sources_for(request.user), request.user, query, limit=finding.PREVIEW_LIMIT) if query else []
+    for found in everything:
         if found.keys:
             groups.append((found, found.first(request.user, SHOWN)))
     return render(request, "search/results.html", {"form": form, "query": query, "groups": groups})
