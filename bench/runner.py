@@ -32,6 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench import floor
 from bench.host import machine
 from contacts.models import Contact, ContactPerson
 from notes.models import CalendarFeed, Note, NoteType
@@ -199,14 +200,33 @@ def client_for(username: str) -> Client:
     return client
 
 
+def floor_enabled() -> bool:
+    """The floor page (bench/floor.py) exists under the bench's own settings only."""
+    return settings.ROOT_URLCONF == "bench.urls"
+
+
+def measure_floor(client: Client, *, repeat: int, warmup: int) -> float:
+    """The floor's median ms, measured now with this persona's session (right before a page)."""
+    return measure(client, floor.FLOOR_URL, repeat=repeat, warmup=warmup)["median_ms"]
+
+
 def measure_pages(pages: list[Page], *, repeat: int = 10, warmup: int = 2, heavy_repeat: int = 3,
                   clients: dict | None = None, echo=None) -> list[Result]:
-    """Measure every page with its persona's signed-in client; `echo(result)` after each."""
+    """Measure every page with its persona's signed-in client; `echo(result)` after each.
+
+    Under the bench's settings, the floor page is measured right before each page with the same
+    client (interleaved, so both see the same machine) and the page's ratio to it is kept.
+    """
     clients = clients or {}
     results = []
+    floors = []
+    if floor_enabled() and pages:
+        clients.setdefault("rep", client_for(PERSONAS["rep"]))
+        floor.capture(clients["rep"], reverse("contacts:detail", args=[ordinary_contact().pk]))
     for page in pages:
         if page.persona not in clients:
             clients[page.persona] = client_for(PERSONAS.get(page.persona, page.persona))
+        floor_ms = measure_floor(clients[page.persona], repeat=repeat, warmup=warmup) if floor_enabled() else 0
         try:
             figures = measure(clients[page.persona], page.url, cold=page.cold, data=page.data, headers=page.headers,
                               repeat=min(repeat, heavy_repeat) if page.heavy else repeat,
@@ -217,11 +237,21 @@ def measure_pages(pages: list[Page], *, repeat: int = 10, warmup: int = 2, heavy
             figures_error = f"{type(error).__name__}: {error}"[:300]
         else:
             figures_error = ""
-        result = Result(name=page.name, persona=page.persona, url=page.url, **figures,
-                        extra={"error": figures_error} if figures_error else {})
+        extra = {"error": figures_error} if figures_error else {}
+        if floor_ms:
+            floors.append(floor_ms)
+            extra["floor_ms"] = floor_ms
+            extra["ratio"] = round(figures["median_ms"] / floor_ms, 1)
+        result = Result(name=page.name, persona=page.persona, url=page.url, **figures, extra=extra)
         results.append(result)
         if echo:
             echo(result)
+    if floors:
+        median = round(statistics.median(floors), 2)
+        results.insert(0, Result(name="floor", persona="rep", url=floor.FLOOR_URL, status=200, median_ms=median,
+                                 p95_ms=max(floors), cpu_ms=0, queries=0, sql_ms=0,
+                                 bytes=floor.floor_file().stat().st_size, samples=len(floors),
+                                 extra={"ratio": 1.0, "note": "median of the floors measured before each page"}))
     return results
 
 
@@ -550,17 +580,19 @@ def target_check(result: dict, vendor: str, scale: str = "L") -> str:
 def row_line(result: dict, vendor: str = "", scale: str = "L") -> str:
     if result.get("kind") == "import":
         extra = result["extra"]
-        return (f"{result['name']:<26} {'-':<8} {extra['seconds'] * 1000:>9.0f} {'':>9} {result.get('cpu_ms', 0):>8.0f} "
+        return (f"{result['name']:<26} {'-':<8} {extra['seconds'] * 1000:>9.0f} {'':>7} {'':>9} {result.get('cpu_ms', 0):>8.0f} "
                 f"{result['queries']:>6} "
                 f"{result['sql_ms']:>9.0f} {result['bytes'] / 1024:>8.0f}  {extra['rows']:,} rows, "
                 f"{extra['rows_per_second']:,} rows/s {target_check(result, vendor, scale)}")
     status = "" if result["status"] == 200 else f" HTTP {result['status']}"
-    return (f"{result['name']:<26} {result['persona']:<8} {result['median_ms']:>9.1f} {result['p95_ms']:>9.1f} "
+    ratio = result["extra"].get("ratio")
+    return (f"{result['name']:<26} {result['persona']:<8} {result['median_ms']:>9.1f} "
+            f"{f'{ratio:.1f}×' if ratio else '-':>7} {result['p95_ms']:>9.1f} "
             f"{result.get('cpu_ms', 0):>8.1f} {result['queries']:>6} {result['sql_ms']:>9.1f} {result['bytes'] / 1024:>8.1f}  "
             f"{target_check(result, vendor, scale)}{status}")
 
 
-HEADER = (f"{'page':<26} {'persona':<8} {'median ms':>9} {'p95 ms':>9} {'CPU ms':>8} {'SQL q':>6} {'SQL ms':>9} "
+HEADER = (f"{'page':<26} {'persona':<8} {'median ms':>9} {'× floor':>7} {'p95 ms':>9} {'CPU ms':>8} {'SQL q':>6} {'SQL ms':>9} "
           f"{'KB':>8}  target")
 
 
@@ -614,17 +646,18 @@ def compare(first: dict, second: dict) -> str:
 def markdown(report: dict) -> str:
     """The report as a Markdown table (for the README)."""
     vendor = report["meta"]["database"]["vendor"]
-    lines = ["| page | persona | median ms | p95 ms | CPU ms | SQL queries | SQL ms | KB | target |",
-             "|---|---|--:|--:|--:|--:|--:|--:|---|"]
+    lines = ["| page | persona | median ms | × floor | p95 ms | CPU ms | SQL queries | SQL ms | KB | target |",
+             "|---|---|--:|--:|--:|--:|--:|--:|--:|---|"]
     for result in report["results"]:
         check = target_check(result, vendor, report["meta"]["scale"])
         if result.get("kind") == "import":
             extra = result["extra"]
             lines.append(f"| {result['name']} ({extra['rows']:,} rows, {extra['rows_per_second']:,} rows/s) | – | "
-                         f"{result['median_ms']:,.0f} | | {result.get('cpu_ms', 0):,.0f} | {result['queries']} | "
+                         f"{result['median_ms']:,.0f} | | | {result.get('cpu_ms', 0):,.0f} | {result['queries']} | "
                          f"{result['sql_ms']:,.0f} | {result['bytes'] / 1024:,.0f} | {check} |")
         else:
+            ratio = result["extra"].get("ratio")
             lines.append(f"| {result['name']} | {result['persona']} | {result['median_ms']:,.1f} | "
-                         f"{result['p95_ms']:,.1f} | {result.get('cpu_ms', 0):,.1f} | {result['queries']} | "
+                         f"{f'{ratio:.1f}×' if ratio else ''} | {result['p95_ms']:,.1f} | {result.get('cpu_ms', 0):,.1f} | {result['queries']} | "
                          f"{result['sql_ms']:,.1f} | {result['bytes'] / 1024:,.1f} | {check} |")
     return "\n".join(lines)

@@ -45,8 +45,6 @@ INSTALLED_APPS = [
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
-if env_bool("CRM_BENCH", False):  # the benchmark commands (bench/, see README "Performance")
-    INSTALLED_APPS.append("bench")
 
 # Background jobs (Django's Tasks framework): queued in the database, run by
 # `manage.py db_worker` (several workers on several hosts are safe: each job is
