@@ -4,10 +4,10 @@
 `unaccent` on PostgreSQL (migration 0001), Python's crm.text.fold on SQLite
 (SearchConfig). A word matches a text when:
 - PostgreSQL: its French full-text form matches (« relances » finds « relancer »), or,
-  for words of 3 letters or more, the text holds the word (« boulan » finds
-  « Boulangerie »; a trigram index answers it);
+  for words of 3 letters or more, the folded text holds the word, a final s or x
+  taken off (« boulan » finds « Boulangerie »; a trigram index answers it);
 - SQLite: the folded text holds the word, a final s or x taken off
-  (« relances » finds « relance »).
+  (« relances » finds « relance »): whatever SQLite finds, PostgreSQL finds too.
 Every index this needs is written in the migrations with exactly these expressions.
 """
 
@@ -56,7 +56,8 @@ class Searchable:
     config: str = "french"
 
     def __post_init__(self):
-        assert self.config in CONFIGS
+        if self.config not in CONFIGS:
+            raise ValueError(f"Unknown text search configuration {self.config!r}: one of {sorted(CONFIGS)}.")
 
 
 class WordMatch(Func):
