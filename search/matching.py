@@ -7,7 +7,8 @@
   for words of 3 letters or more, the folded text holds the word, a final s or x
   taken off (« boulan » finds « Boulangerie »; a trigram index answers it);
 - SQLite: the folded text holds the word, a final s or x taken off
-  (« relances » finds « relance »): whatever SQLite finds, PostgreSQL finds too.
+  (« relances » finds « relance »). For words of 3 letters or more, whatever SQLite
+  finds PostgreSQL finds too.
 Every index this needs is written in the migrations with exactly these expressions.
 """
 
