@@ -79,3 +79,19 @@ def test_the_results_in_english_and_a_too_short_query(page, rep, manager):
     expect(page.get_by_test_id("search-error")).to_have_text("Type at least 2 characters.")
     assert_accessible(page)
     screenshot(page, "search-too-short-en")
+
+
+def test_the_results_fit_a_phone(browser, migrated_data_restored, live_server, rep, manager):
+    make_data(rep, manager)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CA")
+    phone = context.new_page()
+    phone.base_url = live_server.url
+    try:
+        sign_in(phone, "rep")
+        for path in ["/search/?q=demonstration", "/search/notes/?q=demonstration"]:
+            phone.goto(phone.base_url + path)
+            expect(phone.get_by_test_id("group-notes").or_(phone.get_by_test_id("result-count"))).to_be_visible()
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        screenshot(phone, "search-notes-phone-fr")
+    finally:
+        context.close()
