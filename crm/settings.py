@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "contacts",
     "notes",
     "privacy",
+    "search",  # the header search: each app registers what it finds (search_sources.py)
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
