@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import views
+from notes import activities, views
 
 app_name = "notes"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("notes/<int:pk>/done/", views.note_toggle_done, name="toggle_done"),
     path("notes/<int:pk>/mark-done/", views.note_mark_done, name="mark_done"),
     path("notes/<int:pk>/pin/", views.note_toggle_pin, name="toggle_pin"),
+    # « Activités »: the notes list, its export and its bulk changes (notes/activities.py).
+    path("notes/", activities.activity_list, name="activities"),
+    path("notes/export.csv", activities.activity_export, name="activities_export"),
+    path("notes/bulk/", activities.activity_bulk, name="activities_bulk"),
 ]
