@@ -61,6 +61,10 @@ TARGETS = {
     "forecast_chart_warm": {"ms": 40},
     "forecast_chart_cold": {"ms": 250},
     "import_contacts": {"seconds": 30},
+    "activities": {"ms": 40},
+    "activities_filtered": {"ms": 40},
+    "activities_last_page": {"ms": 60},
+    "bulk_reassign_contacts": {"seconds": 5},
 }
 
 
@@ -286,6 +290,7 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
         ]
         if feed is not None:
             pages.append(Page("feed", feed.get_absolute_url(), persona))
+        pages += activities_pages(user, persona)
         if apps.is_installed("prospection"):
             Product = apps.get_model("prospection", "Product")
             product = Product.objects.order_by("order", "pk").first()
@@ -313,6 +318,29 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
             pages.append(Page("export_opportunities", reverse("prospection:export"), persona, heavy=True))
         pages.append(Page("export_contacts", reverse("contacts:export"), persona, heavy=True))
     return pages
+
+
+def activities_pages(user, persona: str) -> list[Page]:
+    """« Activités »: the default list (the persona's notes), with filters, its last page, and everyone's."""
+    from notes.activities import PAGE_SIZE
+
+    url = reverse("notes:activities")
+    note_type = NoteType.objects.order_by("order", "pk").first()
+    today = datetime.date.today()
+    filters = (f"?state=todo&type={note_type.pk if note_type else ''}"
+               f"&date_from={today - datetime.timedelta(days=365)}&date_to={today + datetime.timedelta(days=30)}")
+    visible = Note.objects.visible_to(user)
+    mine = visible.filter(assigned_to=user).count()
+    everyone = visible.count()
+    return [
+        Page("activities", url, persona),
+        Page("activities_filtered", url + filters, persona),
+        Page("activities_last_page", url + f"?page={max(1, math.ceil(mine / PAGE_SIZE))}", persona),
+        Page("activities_text", url + "?q=rappeler&assignee=everyone", persona, note="no target"),
+        Page("activities_everyone", url + "?assignee=everyone", persona, note="no target"),
+        Page("activities_everyone_last_page",
+             url + f"?assignee=everyone&page={max(1, math.ceil(everyone / PAGE_SIZE))}", persona, note="no target"),
+    ]
 
 
 # Imports ----------------------------------------------------------------------
@@ -429,7 +457,39 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
             results.append(result)
             if echo:
                 echo(result)
+    if not only or "bulk_reassign_contacts" in only:
+        result = time_bulk_reassign(min(10_000, Contact.objects.count()))
+        results.append(result)
+        if echo:
+            echo(result)
     return results
+
+
+def time_bulk_reassign(count: int) -> Result:
+    """Reassign `count` contacts to the manager persona as the contacts list's bulk change does (crm.bulk.apply:
+    the ids, UPDATEs bumping versions, INSERT … SELECT history rows), in a transaction rolled back."""
+    from crm import bulk
+
+    user = get_user_model().objects.get(username=PERSONAS["manager"])
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with QueryTimer() as queries:
+        with transaction.atomic():
+            ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:count])
+            bulk.apply(Contact, ids, values={"account_manager_id": user.pk}, user=user)
+            transaction.set_rollback(True)
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            tables = [Contact._meta.db_table, Contact.history.model._meta.db_table]
+            cursor.execute("VACUUM " + ", ".join(connection.ops.quote_name(table) for table in tables))
+    return Result(
+        name="bulk_reassign_contacts", persona="-", url=f"{count} contacts", status=0,
+        median_ms=round(seconds * 1000, 1), p95_ms=round(seconds * 1000, 1), cpu_ms=round(cpu_seconds * 1000, 1),
+        queries=queries.count, sql_ms=round(queries.seconds * 1000, 1), bytes=0, samples=1, kind="import",
+        extra={"rows": count, "seconds": round(seconds, 2), "rows_per_second": round(count / seconds) if seconds else 0,
+               "load_average": [round(load, 2) for load in os.getloadavg()], "summary": []},
+    )
 
 
 # Profiles ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ users and the note types the filters offer, the count, the page.
 
 import csv
 import io
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -19,18 +20,21 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from contacts.filters import search_words
 from crm import audit, bulk
 from crm.csv_export import CHUNK_ROWS, spreadsheet_safe
+from crm.formatting import format_date
+from crm.links import url_with_pk
 from crm.pagination import KeyFirstPaginator, query_without
 from crm.text import user_name
 from notes.calendar_forms import EVERYONE, FIRST_DAY, LAST_DAY, MINE
 from notes.forms import UserChoiceField
 from notes.models import Note, NoteType, today
-from notes.rows import BADGES
+from notes.rows import BADGES, state_badge
 
 PAGE_SIZE = 25
 MAX_TEXT = 200
@@ -167,9 +171,28 @@ class Activities:
         return form
 
 
+def menu(form, name: str) -> list:
+    """A select's options as (value, label, selected, group): what the template writes out."""
+    chosen = str(form[name].value() or "")
+    options = []
+    for value, label in form.fields[name].choices:
+        if isinstance(label, (list, tuple)):
+            options += [(str(inner), inner_label, str(inner) == chosen, value) for inner, inner_label in label]
+        else:
+            options.append((str(value), label, str(value) == chosen, ""))
+    return options
+
+
 class NearerEndPaginator(KeyFirstPaginator):
-    """Cuts a page's keys from whichever end of the list is nearer: the last page of 50,000 notes
-    is the first 25 keys of the reverse order (an index read backwards), not an OFFSET of 49,975."""
+    """Counts and cuts pages over the notes alone, then loads the page's rows by key (`load`).
+
+    The keys are taken from whichever end of the list is nearer: the last page of 50,000 notes is
+    the first 25 keys of the reverse order (an index read backwards), not an OFFSET of 49,975.
+    """
+
+    def __init__(self, object_list, per_page, *, load, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.load = load
 
     def page(self, number):
         number = self.validate_number(number)
@@ -181,27 +204,58 @@ class NearerEndPaginator(KeyFirstPaginator):
             keys = self.object_list.reverse().values("pk")[self.count - top:self.count - bottom]
         else:
             keys = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+        rows = self.load(Note.objects.filter(pk__in=keys).order_by(*self.object_list.query.order_by))
+        return self._get_page(rows, number, self)
 
 
-def page_rows(notes):
-    """Only what a row shows: the contact's name rather than its dozens of columns."""
-    return (notes.select_related("type", "assigned_to")
-            .annotate(contact_name=F("contact__name"))
-            .only("contact", "date", "time", "is_done", "is_pinned", "admin_only", "description", "version",
-                  "type__label_fr", "type__label_en", "type__order",
-                  "assigned_to__first_name", "assigned_to__last_name", "assigned_to__username"))
+def load_rows(notes):
+    """Only what a row shows: the contact's name rather than its dozens of columns (the type and
+    the assignee come from the lists the filters hold)."""
+    return (notes.annotate(contact_name=F("contact__name"))
+            .only("contact", "date", "time", "is_done", "admin_only", "description", "type", "assigned_to"))
+
+
+@dataclass(frozen=True)
+class Row:
+    pk: int
+    url: str
+    day: str
+    time: object
+    badge: str
+    admin_only: bool
+    type: str
+    contact: str
+    contact_url: str
+    description: str
+    assignee: str
+
+
+def rows_of(notes, activities: "Activities") -> list[Row]:
+    """What the template shows of each note, worked out once a page (links reversed once, names from the lists)."""
+    note_url, contact_url = url_with_pk("notes:detail"), url_with_pk("contacts:detail")
+    names = {person.pk: user_name(person) for person in activities.every_user}
+    types = {kind.pk: kind.label for kind in activities.types}
+    return [Row(pk=note.pk, url=note_url(note.pk), day=format_date(note.date, "SHORT_DATE_FORMAT"), time=note.time,
+                badge=state_badge(note.state), admin_only=note.admin_only, type=types.get(note.type_id, ""),
+                contact=note.contact_name, contact_url=contact_url(note.contact_id),
+                description=Truncator(note.description).chars(140), assignee=names.get(note.assigned_to_id, ""))
+            for note in notes]
 
 
 @permission_required("notes.view_note", raise_exception=True)
 def activity_list(request):
     activities = Activities(request.user, request.GET)
     notes = activities.notes()
-    page = NearerEndPaginator(page_rows(notes), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = NearerEndPaginator(notes, PAGE_SIZE, load=load_rows).get_page(request.GET.get("page"))
+    shown = activities.shown_form()
     return render(request, "notes/activities.html", {
         "activities": activities,
-        "form": activities.shown_form(),
+        "form": shown,
+        # The menus are written out by the template: Django's select widget renders a
+        # sub-template per option (20 users, 3 menus), which cost more than the rows.
+        "menus": {name: menu(shown, name) for name in ("assignee", "type", "state")},
         "page": page,
+        "rows": rows_of(page.object_list, activities),
         "page_query": query_without(request, "page"),
         "sort_query": query_without(request, "page", "ordering"),
         "ordering": activities.ordering,
