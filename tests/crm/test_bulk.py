@@ -271,3 +271,14 @@ def test_the_contacts_list_offers_the_bulk_bar(rep_client):
     page = rep_client.get("/contacts/").content.decode()
     assert 'data-testid="bulk-bar"' in page and 'name="ids"' in page
     assert ('value="account_manager"' in page) == settings.PROSPECTION_ENABLED
+
+
+def test_a_contact_form_opened_before_a_bulk_change_is_refused(rep_client):
+    contact = ContactFactory(name="Avant", status="prospect")
+    form = rep_client.get(f"/contacts/{contact.pk}/edit/").context["form"]
+    confirm(rep_client, CONTACTS_BULK, action="status", ids=[contact.pk], status="client")
+    data = {name: form[name].value() or "" for name in form.fields}
+    response = rep_client.post(f"/contacts/{contact.pk}/edit/", {**data, "name": "Écrasé"})
+    assert response.status_code == 200
+    contact.refresh_from_db()
+    assert contact.name == "Avant" and contact.status == "client"
