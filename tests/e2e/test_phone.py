@@ -73,6 +73,10 @@ def test_the_month_calendar_is_a_list_of_days_on_a_phone(phone, rep):
     expect(today.locator(".cal-dayname")).to_be_visible()  # the weekday in words beside the date
     expect(today.get_by_text("Clinique du Plateau")).to_be_visible()
     assert_accessible(phone)
+    phone.goto(phone.base_url + "/notes/")  # « Activités » as cards
+    expect(phone.get_by_role("link", name="Clinique du Plateau")).to_be_visible()
+    assert width(phone) <= PHONE["width"]
+    assert_accessible(phone)
 
 
 def test_add_a_note_is_in_reach_on_the_contact_file(phone, rep):

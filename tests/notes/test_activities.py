@@ -163,3 +163,16 @@ def test_a_view_only_user_sees_the_list_without_bulk_controls(db):
     NoteFactory(assigned_to=reader)
     page = client_for(reader).get(URL).content.decode()
     assert 'data-testid="bulk-bar"' not in page and 'name="ids"' not in page
+
+
+def test_the_export_costs_the_same_queries_for_2_or_40_notes(rep_client, rep, django_assert_num_queries):
+    for _ in range(2):
+        NoteFactory(assigned_to=rep)
+    # session, user, permissions, users, note types, the count and the audit entry, the rows
+    with django_assert_num_queries(8):
+        b"".join(rep_client.get(URL + "export.csv").streaming_content)
+    for _ in range(38):
+        NoteFactory(assigned_to=rep)
+    with django_assert_num_queries(8):
+        body = b"".join(rep_client.get(URL + "export.csv").streaming_content)
+    assert body.decode("utf-8").count("\n") == 41
