@@ -162,7 +162,7 @@ def bulk_view(request, spec: BulkList):
     permission; a post that names nothing goes back to the list with a message.
     """
     list_path = reverse(spec.list_url)
-    query = request.POST.get("query", "")[:2000]
+    query = QueryDict(request.POST.get("query", "")[:2000]).urlencode()  # re-encoded: no stray character
     back = list_path + (f"?{query}" if query else "")
     if request.method != "POST":
         return redirect(list_path)

@@ -282,3 +282,12 @@ def test_a_contact_form_opened_before_a_bulk_change_is_refused(rep_client):
     assert response.status_code == 200
     contact.refresh_from_db()
     assert contact.name == "Avant" and contact.status == "client"
+
+
+def test_a_hostile_query_is_re_encoded_in_the_way_back(rep_client, rep):
+    NoteFactory(assigned_to=rep)
+    response = rep_client.post(NOTES_BULK, {"action": "explode", "scope": "all",
+                                            "query": "state=history\r\nSet-Cookie: x=1#//evil.example"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/notes/?state=history")
+    assert "\n" not in response["Location"] and "//evil" not in response["Location"].split("?")[0]
