@@ -291,3 +291,16 @@ def test_a_hostile_query_is_re_encoded_in_the_way_back(rep_client, rep):
     assert response.status_code == 302
     assert response["Location"].startswith("/notes/?state=history")
     assert "\n" not in response["Location"] and "//evil" not in response["Location"].split("?")[0]
+
+
+def test_too_many_records_at_once_are_refused_with_a_message(rep_client, rep, monkeypatch):
+    from crm import bulk
+
+    monkeypatch.setattr(bulk, "MAX_RECORDS", 2)
+    notes = [NoteFactory(assigned_to=rep) for _ in range(3)]
+    response = rep_client.post(NOTES_BULK, {"action": "done", "scope": "all", "query": "", "confirm": "1",
+                                            "expected": "3"})
+    assert response.status_code == 302
+    page = rep_client.get(response["Location"]).content.decode()
+    assert "3 fiches correspondent à ces filtres" in page
+    assert not Note.objects.filter(pk__in=[note.pk for note in notes], is_done=True).exists()
