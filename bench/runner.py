@@ -80,6 +80,10 @@ TARGETS = {
     "search_common": {"ms": 60, "p95_ms": 150, "queries": 5},
     "search_rare": {"ms": 60, "p95_ms": 150, "queries": 7},
     "search_name": {"ms": 60, "p95_ms": 150, "queries": 6},
+    "activities": {"ms": 40},
+    "activities_filtered": {"ms": 40},
+    "activities_last_page": {"ms": 60},
+    "bulk_reassign_contacts": {"seconds": 5},
 }
 
 
@@ -379,6 +383,7 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
             rep = User.objects.get(username=PERSONAS["rep"])
             pages.append(Page("team_day", reverse("notes:team"), persona))
             pages.append(Page("team_day_one_rep", reverse("notes:team") + f"?rep={rep.pk}", persona))
+        pages += activities_pages(user, persona)
         if apps.is_installed("prospection"):
             Product = apps.get_model("prospection", "Product")
             product = Product.objects.order_by("order", "pk").first()
@@ -435,6 +440,29 @@ def privacy_pages(big: Contact) -> list[Page]:
                           heavy=True, data=merge_form, rollback=True,
                           note=f"POST, rolled back: {near[0]['n']:,} + {near[1]['n']:,} notes"))
     return pages
+
+
+def activities_pages(user, persona: str) -> list[Page]:
+    """« Activités »: the default list (the persona's notes), with filters, its last page, and everyone's."""
+    from notes.activities import PAGE_SIZE
+
+    url = reverse("notes:activities")
+    note_type = NoteType.objects.order_by("order", "pk").first()
+    today = datetime.date.today()
+    filters = (f"?state=todo&type={note_type.pk if note_type else ''}"
+               f"&date_from={today - datetime.timedelta(days=365)}&date_to={today + datetime.timedelta(days=30)}")
+    visible = Note.objects.visible_to(user)
+    mine = visible.filter(assigned_to=user).count()
+    everyone = visible.count()
+    return [
+        Page("activities", url, persona),
+        Page("activities_filtered", url + filters, persona),
+        Page("activities_last_page", url + f"?page={max(1, math.ceil(mine / PAGE_SIZE))}", persona),
+        Page("activities_text", url + "?q=rappeler&assignee=everyone", persona, note="no target"),
+        Page("activities_everyone", url + "?assignee=everyone", persona, note="no target"),
+        Page("activities_everyone_last_page",
+             url + f"?assignee=everyone&page={max(1, math.ceil(everyone / PAGE_SIZE))}", persona, note="no target"),
+    ]
 
 
 # Imports ----------------------------------------------------------------------
@@ -556,7 +584,39 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
 
             path = folder / "contacts-web.csv"
             results += web_import.measure(path, write_contacts_file(path, contacts), echo=echo)
+    if not only or "bulk_reassign_contacts" in only:
+        result = time_bulk_reassign(min(10_000, Contact.objects.count()))
+        results.append(result)
+        if echo:
+            echo(result)
     return results
+
+
+def time_bulk_reassign(count: int) -> Result:
+    """Reassign `count` contacts to the manager persona as the contacts list's bulk change does (crm.bulk.apply:
+    the ids, UPDATEs bumping versions, INSERT … SELECT history rows), in a transaction rolled back."""
+    from crm import bulk
+
+    user = get_user_model().objects.get(username=PERSONAS["manager"])
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with QueryTimer() as queries:
+        with transaction.atomic():
+            ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:count])
+            bulk.apply(Contact, ids, values={"account_manager_id": user.pk}, user=user)
+            transaction.set_rollback(True)
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            tables = [Contact._meta.db_table, Contact.history.model._meta.db_table]
+            cursor.execute("VACUUM " + ", ".join(connection.ops.quote_name(table) for table in tables))
+    return Result(
+        name="bulk_reassign_contacts", persona="-", url=f"{count} contacts", status=0,
+        median_ms=round(seconds * 1000, 1), p95_ms=round(seconds * 1000, 1), cpu_ms=round(cpu_seconds * 1000, 1),
+        queries=queries.count, sql_ms=round(queries.seconds * 1000, 1), bytes=0, samples=1, kind="import",
+        extra={"rows": count, "seconds": round(seconds, 2), "rows_per_second": round(count / seconds) if seconds else 0,
+               "load_average": [round(load, 2) for load in os.getloadavg()], "summary": []},
+    )
 
 
 # Profiles ---------------------------------------------------------------------
