@@ -2,8 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,16 @@ from crm.history import history_entries
 from crm.pagination import paginate, query_without
 from crm.text import user_name
 from prospection import chart
-from prospection.board import board_filter, board_query, board_stages, build_board, columns_for, with_card_facts
+from prospection.board import (
+    board_filter,
+    board_query,
+    build_board,
+    card_facts,
+    card_words,
+    columns_for,
+    stages_and_token,
+    sums_after_move,
+)
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forecast import forecast_figures
@@ -27,9 +35,14 @@ from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
 
-def get_opportunity_for_user(request, pk) -> Opportunity:
-    """The opportunity, or 404. Whoever may view opportunities sees them all."""
-    return get_object_or_404(Opportunity.objects.for_list().select_related("created_by"), pk=pk)
+def get_opportunity_for_user(request, pk, related=None) -> Opportunity:
+    """The opportunity, or 404. Whoever may view opportunities sees them all.
+
+    `related`: the rows to read with it (select_related) when not all of the form's are needed.
+    """
+    opportunities = Opportunity.objects.for_list().select_related("created_by") if related is None else \
+        Opportunity.objects.select_related(*related)
+    return get_object_or_404(opportunities, pk=pk)
 
 
 def contact_tab_url(contact) -> str:
@@ -233,29 +246,46 @@ def opportunity_delete(request, pk):
     return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
 
 
-def board_context(request, query: QueryDict) -> dict:
+def board_context(request, query: QueryDict, **build) -> dict:
     """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
     opportunity_filter = board_filter(query)
-    columns = build_board(opportunity_filter)
+    columns = build_board(opportunity_filter, **build)
     move_stages = [column.stage for column in columns if column.stage.is_active]
     today = timezone.localdate()
-    with_card_facts([card for column in columns for card in column.cards], move_stages, today)
+    for column in columns:
+        column.facts = card_facts(column.cards, move_stages, today)
     return {
         "filter": opportunity_filter,
         "columns": columns,
-        "move_stages": move_stages,
+        "words": card_words(),
         "board_query": board_query(query).urlencode(),
-        "today": today,
         "can_change": request.user.has_perm("prospection.change_opportunity"),
     }
 
 
 @permission_required("prospection.view_opportunity", raise_exception=True)
 def board(request):
-    """The pipeline by stage, with the dashboard's filters from the URL (so it can be bookmarked)."""
-    context = board_context(request, request.GET)
+    """The pipeline by stage, with the dashboard's filters from the URL (so it can be bookmarked).
+
+    The won and lost columns come folded; `?closed=on` draws their cards too (their link without JavaScript).
+    """
+    context = board_context(request, request.GET, closed_cards=request.GET.get("closed") == "on")
     context["mine"] = request.GET.get("representative") == str(request.user.pk)
     return render(request, "prospection/board.html", context)
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def board_column(request, stage_pk):
+    """One column's cards (a won or lost column opened: htmx), with the board's filters: 3 queries."""
+    context = board_context(request, request.GET, only_stage=stage_pk)
+    if not context["columns"]:
+        raise Http404
+    context["column"] = context["columns"][0]
+    return render(request, "prospection/_board_column_body.html", context)
+
+
+# The card of a move (and its contact and representative): what a card shows, nothing the form needs.
+CARD_RELATED = ("contact", "representative", "stage")
 
 
 @require_POST
@@ -264,11 +294,12 @@ def board_move(request, pk):
     """Move a card to another stage, under the form's rules (Opportunity.apply_stage_rules).
 
     htmx (a drag and drop, or the card's button with JavaScript): answers the card in its new column
-    and both columns' headers (out-of-band swaps). Without JavaScript: back to the board with a message.
+    and both columns' headers (out-of-band swaps), whose sums are the cached ones adjusted by the move
+    (board.sums_after_move). Without JavaScript: back to the board with a message.
     A stale version is refused (nothing changes) and the columns are drawn again; a move to a lost
     stage without a reason asks for one.
     """
-    opportunity = get_opportunity_for_user(request, pk)
+    opportunity = get_opportunity_for_user(request, pk, related=CARD_RELATED)
     form = BoardMoveForm(request.POST, opportunity=opportunity)
     is_htmx = request.headers.get("HX-Request") == "true"
     query = QueryDict(request.POST.get("board_query", ""))
@@ -277,16 +308,19 @@ def board_move(request, pk):
         return board_refused(request, query, back, is_htmx,
                              _("“%(subject)s” was not moved: choose one of the stages offered.")
                              % {"subject": opportunity.subject})
+    # The stages for the card's menu, and the figures' token the board's sums are cached under, read before the move.
+    all_stages, token = stages_and_token() if is_htmx else ([], None)
+    was = (opportunity.stage_id, opportunity.value, opportunity.total)
     old_stage, stage = opportunity.stage, form.cleaned_data["stage"]
     opportunity.stage = stage
     opportunity.version = form.cleaned_data["version"]
     if form.cleaned_data["lost_reason"] is not None:
         opportunity.lost_reason = form.cleaned_data["lost_reason"]
         opportunity.lost_comment = form.cleaned_data["lost_comment"]
+    saved = stage.pk != old_stage.pk or form.cleaned_data["lost_reason"] is not None
     try:
-        if stage.pk != old_stage.pk or form.cleaned_data["lost_reason"] is not None:
-            with transaction.atomic():
-                opportunity.save()
+        if saved:  # (no savepoint: a refused save, stale or without a reason, has written nothing)
+            opportunity.save()
     except StaleEdit:
         return board_refused(request, query, back, is_htmx, _(
             "“%(subject)s” was not moved: someone changed it since the board was shown. "
@@ -307,13 +341,12 @@ def board_move(request, pk):
         return redirect(back)
     opportunity_filter = board_filter(query)
     stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
-    move_stages, today = board_stages([]), timezone.localdate()
-    with_card_facts([opportunity], move_stages, today)
+    sums = sums_after_move(opportunity_filter, opportunity, was=was, token=token, stages=stages) if saved else None
+    move_stages = [candidate for candidate in all_stages if candidate.is_active]
     return render(request, "prospection/_board_moved.html", {
-        "opp": opportunity, "moved_cards": [opportunity], "columns": columns_for(opportunity_filter.qs, stages),
-        "message": message,
-        "move_stages": move_stages,
-        "board_query": board_query(query).urlencode(), "today": today, "can_change": True,
+        "stage_id": opportunity.stage_id, "moved_cards": card_facts([opportunity], move_stages, timezone.localdate()),
+        "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message, "words": card_words(),
+        "board_query": board_query(query).urlencode(), "can_change": True,
     })
 
 
