@@ -19,10 +19,11 @@ from django.db.models import Count, F, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import get_language, gettext
 
 from crm.formatting import format_date, format_money, format_percent
+from crm.text import user_name
 from prospection.figures import STAMP_PK, cached_sums, carry_sums, filter_values, sums_key
 from prospection.filters import OpportunityFilter
 from prospection.models import FiguresStamp, Opportunity, Stage, cents_sum, from_cents, from_units
@@ -107,20 +108,27 @@ def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN):
     stage_ids = list(stage_ids)
     if not stage_ids:
         return []
-    related = ("contact", "representative", "stage")
-    # Only what a card shows (see with_card_facts): a contact's search text and description, a user's
-    # password... would be read and turned into objects 160 times for nothing.
-    shown = ("version", "subject", "stage", "contact__name", "representative__username",
+    # Only what a card shows (see card_facts): a contact's search text and description, a user's
+    # password... would be read and turned into objects 80 times for nothing; the contact's name is
+    # read without a Contact object, and the stage is the board's own (card_facts).
+    shown = ("version", "subject", "stage", "contact", "representative__username",
              "representative__first_name", "representative__last_name", "value", "success_percent", "total",
              "expected_close_date")
     if connections[opportunities.db].features.supports_slicing_ordering_in_compound:
         parts = [opportunities.filter(stage_id=stage_id).order_by(*CARD_ORDER).values("pk")[:per_column]
                  for stage_id in stage_ids]
         ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return (Opportunity.objects.using(opportunities.db).filter(pk__in=ids)
-                .select_related(*related).only(*shown).order_by("stage_id", *CARD_ORDER))
-    ranked = opportunities.filter(stage_id__in=stage_ids).annotate(rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
-    return ranked.filter(rank__lte=per_column).select_related(*related).only(*shown).order_by("stage_id", "rank")
+        return (card_queryset(Opportunity.objects.using(opportunities.db).filter(pk__in=ids), related=())
+                .only(*shown).order_by("stage_id", *CARD_ORDER))
+    ranked = opportunities.filter(stage_id__in=stage_ids).annotate(
+        rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
+    return card_queryset(ranked.filter(rank__lte=per_column), related=()).only(*shown).order_by("stage_id", "rank")
+
+
+def card_queryset(opportunities=None, related=("stage",)):
+    """Opportunities with what card_facts reads: the representative, the contact's name (`contact_name`)."""
+    opportunities = Opportunity.objects.all() if opportunities is None else opportunities
+    return opportunities.select_related("representative", *related).annotate(contact_name=F("contact__name"))
 
 
 def stages_and_token(using: str = "default") -> tuple[list[Stage], str | None]:
@@ -174,21 +182,38 @@ def _url_with_pk(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def filter_menus(form, names=("representative", "product", "category")) -> list[dict]:
+    """The board's filter menus, their options written once with format_html (as a card's stage menu)
+    rather than by Django's select widget, which renders a template per option (~10 ms for the three)."""
+    menus = []
+    for name in names:
+        field = form[name]
+        chosen = str(field.value() or "")
+        options = format_html_join("", "{}", (
+            (format_html(SELECTED_OPTION if str(value) == chosen else OPTION, value, label),)
+            for value, label in field.field.choices
+        ))
+        menus.append({"name": field.html_name, "id": field.id_for_label, "label": field.label, "options": options})
+    return menus
+
+
 def card_words() -> dict[str, str]:
-    """The words every card writes, translated once per page (the template escapes them)."""
-    return {
+    """The words every card writes, translated and escaped once per page (not once per card)."""
+    return {name: conditional_escape(word) for name, word in {
         "representative": gettext("Representative"), "value": gettext("Value"), "percent": gettext("Success %"),
         "total": gettext("Total"), "close": gettext("Expected close"), "past_due": gettext("Past due"),
         "move": gettext("Move"),
-    }
+    }.items()}
 
 
-def card_facts(cards, move_stages, today) -> list[dict]:
+def card_facts(cards, stages: dict, move_stages, today) -> list[dict]:
     """What _board_cards.html writes for each card, computed once per page rather than once per card
     in the template (up to 80 cards): its URLs (each URL reversed once), its formatted figures, its
     representative, its close date and whether it is past due, its stage menu's options (written
-    once per stage, shared by the cards of a column). Plain dictionaries: the template finds each
-    fact at its first lookup."""
+    once per stage, shared by the cards of a column). `cards` come from card_queryset, `stages` is
+    {pk: Stage} (the board's, rather than one Stage object per card). Plain dictionaries of text already escaped
+    (conditional_escape, here rather than in the template): the template finds each fact at its first
+    lookup and writes it as it is, where it would localize and escape some 30 values a card."""
     language = get_language()
     stage_of, move_to = gettext("Stage of “%(subject)s”"), gettext("Move “%(subject)s” to the stage chosen in the menu")
     opportunity_url, contact_url = _url_with_pk("prospection:update"), _url_with_pk("contacts:detail")
@@ -197,7 +222,7 @@ def card_facts(cards, move_stages, today) -> list[dict]:
     options_of = {}
     facts = []
     for opp in cards:
-        stage = opp.stage
+        stage = stages[opp.stage_id]
         if stage.pk not in options_of:
             options = format_html_join("", "{}", (
                 (format_html(SELECTED_OPTION if pk == stage.pk else OPTION, pk, label),) for pk, label in stage_labels
@@ -206,18 +231,21 @@ def card_facts(cards, move_stages, today) -> list[dict]:
                 options += format_html(SELECTED_OPTION, stage.pk, stage.label)
             options_of[stage.pk] = options
         close = opp.expected_close_date
-        facts.append({
-            "pk": opp.pk, "version": opp.version, "subject": opp.subject, "contact": opp.contact.name,
-            "url": opportunity_url(opp.pk), "contact_url": f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs",
-            "move_url": move_url(opp.pk), "options": options_of[stage.pk],
-            "stage_of": stage_of % {"subject": opp.subject}, "move_to": move_to % {"subject": opp.subject},
-            "representative": opp.representative.get_full_name() or opp.representative.username,
-            "value": format_money(opp.value, language=language),
-            "percent": format_percent(opp.success_percent, language=language),
-            "total": format_money(opp.total, language=language),
-            "close": format_date(close, "SHORT_DATE_FORMAT") if close else "—",
-            "overdue": bool(close) and stage.outcome == Stage.Outcome.OPEN and close < today,
-        })
+        facts.append({"options": options_of[stage.pk],
+                      "overdue": bool(close) and stage.outcome == Stage.Outcome.OPEN and close < today, **{
+            name: conditional_escape(text) for name, text in (
+                ("pk", str(opp.pk)), ("version", str(opp.version)), ("subject", opp.subject),
+                ("contact", opp.contact_name), ("url", opportunity_url(opp.pk)),
+                ("contact_url", f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs"),
+                ("move_url", move_url(opp.pk)),
+                ("stage_of", stage_of % {"subject": opp.subject}), ("move_to", move_to % {"subject": opp.subject}),
+                ("representative", user_name(opp.representative)),
+                ("value", format_money(opp.value, language=language)),
+                ("percent", format_percent(opp.success_percent, language=language)),
+                ("total", format_money(opp.total, language=language)),
+                ("close", format_date(close, "SHORT_DATE_FORMAT") if close else "—"),
+            )
+        }})
     return facts
 
 

@@ -3,9 +3,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,8 +25,10 @@ from prospection.board import (
     board_query,
     build_board,
     card_facts,
+    card_queryset,
     card_words,
     columns_for,
+    filter_menus,
     stages_and_token,
     sums_after_move,
 )
@@ -35,13 +39,12 @@ from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
 
-def get_opportunity_for_user(request, pk, related=None) -> Opportunity:
+def get_opportunity_for_user(request, pk, queryset=None) -> Opportunity:
     """The opportunity, or 404. Whoever may view opportunities sees them all.
 
-    `related`: the rows to read with it (select_related) when not all of the form's are needed.
+    `queryset`: opportunities read with what the caller needs (the board's card), when not the form's.
     """
-    opportunities = Opportunity.objects.for_list().select_related("created_by") if related is None else \
-        Opportunity.objects.select_related(*related)
+    opportunities = Opportunity.objects.for_list().select_related("created_by") if queryset is None else queryset
     return get_object_or_404(opportunities, pk=pk)
 
 
@@ -252,13 +255,15 @@ def board_context(request, query: QueryDict, **build) -> dict:
     columns = build_board(opportunity_filter, **build)
     move_stages = [column.stage for column in columns if column.stage.is_active]
     today = timezone.localdate()
+    stages = {column.stage.pk: column.stage for column in columns}
     for column in columns:
-        column.facts = card_facts(column.cards, move_stages, today)
+        column.facts = card_facts(column.cards, stages, move_stages, today)
     return {
         "filter": opportunity_filter,
         "columns": columns,
         "words": card_words(),
-        "board_query": board_query(query).urlencode(),
+        "board_query": conditional_escape(board_query(query).urlencode()),  # escaped once, written by every card
+        "csrf": conditional_escape(get_token(request)),
         "can_change": request.user.has_perm("prospection.change_opportunity"),
     }
 
@@ -271,6 +276,7 @@ def board(request):
     """
     context = board_context(request, request.GET, closed_cards=request.GET.get("closed") == "on")
     context["mine"] = request.GET.get("representative") == str(request.user.pk)
+    context["menus"] = filter_menus(context["filter"].form)
     return render(request, "prospection/board.html", context)
 
 
@@ -284,10 +290,6 @@ def board_column(request, stage_pk):
     return render(request, "prospection/_board_column_body.html", context)
 
 
-# The card of a move (and its contact and representative): what a card shows, nothing the form needs.
-CARD_RELATED = ("contact", "representative", "stage")
-
-
 @require_POST
 @permission_required("prospection.change_opportunity", raise_exception=True)
 def board_move(request, pk):
@@ -299,7 +301,7 @@ def board_move(request, pk):
     A stale version is refused (nothing changes) and the columns are drawn again; a move to a lost
     stage without a reason asks for one.
     """
-    opportunity = get_opportunity_for_user(request, pk, related=CARD_RELATED)
+    opportunity = get_opportunity_for_user(request, pk, card_queryset())  # what a card shows, not the form
     form = BoardMoveForm(request.POST, opportunity=opportunity)
     is_htmx = request.headers.get("HX-Request") == "true"
     query = QueryDict(request.POST.get("board_query", ""))
@@ -344,9 +346,9 @@ def board_move(request, pk):
     sums = sums_after_move(opportunity_filter, opportunity, was=was, token=token, stages=stages) if saved else None
     move_stages = [candidate for candidate in all_stages if candidate.is_active]
     return render(request, "prospection/_board_moved.html", {
-        "stage_id": opportunity.stage_id, "moved_cards": card_facts([opportunity], move_stages, timezone.localdate()),
+        "stage_id": opportunity.stage_id, "moved_cards": card_facts([opportunity], {stage.pk: stage}, move_stages, timezone.localdate()),
         "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message, "words": card_words(),
-        "board_query": board_query(query).urlencode(), "can_change": True,
+        "board_query": board_query(query).urlencode(), "csrf": get_token(request), "can_change": True,
     })
 
 
