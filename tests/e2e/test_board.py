@@ -126,6 +126,7 @@ def test_a_folded_won_column_shows_its_figures_and_loads_its_cards_when_opened(p
     expect(page.get_by_text("Maintenance annuelle")).to_be_hidden()
     won.locator("summary").click()
     expect(page.get_by_role("link", name="Maintenance annuelle")).to_be_visible()
+    assert_accessible(page)
     screenshot(page, "board-won-opened-en")
     assert violations == []
 
