@@ -358,3 +358,16 @@ def test_the_columns_sums_are_cached_until_an_opportunity_or_a_stage_changes(
         Stage.objects.filter(label_en="Negotiation").update(is_active=False)
         stage("Quote sent").save()  # a stage's save renews the stamp too
     assert "Negotiation" not in columns(rep_client.get(BOARD))
+
+
+def test_the_filter_menus_keep_the_choice_and_escape_the_labels(rep_client, rep, pipeline):
+    from tests.factories import UserFactory
+
+    UserFactory(username="odd", first_name="<b>Zoé</b>", last_name="Roy")
+    product = Product.objects.get(label_en="Hosting")
+    page = rep_client.get(f"{BOARD}?representative={rep.pk}&product={product.pk}").content.decode()
+    assert f'<option value="{rep.pk}" selected>Luc Gagnon</option>' in page
+    assert f'<option value="{product.pk}" selected>Hébergement</option>' in page
+    assert '<option value="" selected>Toutes</option>' in page
+    assert "&lt;b&gt;Zoé&lt;/b&gt; Roy" in page and "<b>Zoé</b>" not in page
+    assert 'aria-label="Filtrer le tableau"' in page
