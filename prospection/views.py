@@ -282,7 +282,8 @@ def board(request):
 
 @permission_required("prospection.view_opportunity", raise_exception=True)
 def board_column(request, stage_pk):
-    """One column's cards (a won or lost column opened: htmx), with the board's filters: 3 queries."""
+    """One column's cards (a won or lost column opened: htmx), with the board's filters: the stages with the
+    figures' stamp and the cards, whatever the data size (+ the sums after a change)."""
     context = board_context(request, request.GET, only_stage=stage_pk)
     if not context["columns"]:
         raise Http404
