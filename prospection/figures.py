@@ -134,8 +134,8 @@ def carry_sums(using: str, *, before: str, entries: list[tuple[dict, object]]) -
     cached_sums) under it, so the next page reads them instead of recounting 100,000 rows. 1 query.
 
     Call it after the transaction's last write to opportunities, with `before` the token read in the
-    same transaction before that write, and sums computed from those cached under `before` plus what
-    the write changed. Why that is exact: the token is replaced only if it is still `before` (no other
+    same transaction before its first one, and sums computed from those cached under `before` plus
+    what every write of the transaction changed (the board's move: one save). Why that is exact: the token is replaced only if it is still `before` (no other
     write's bump came in between), and the UPDATE holds the stamp's row until commit, so any write the
     sums under `before` missed bumps after the new token is in place. The bumps the transaction's
     writes registered so far are then done by its commit (a later write's still runs). Returns False,
