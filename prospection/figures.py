@@ -135,11 +135,12 @@ def carry_sums(using: str, *, before: str, entries: list[tuple[dict, object]]) -
 
     Call it after the transaction's last write to opportunities, with `before` the token read in the
     same transaction before its first one, and sums computed from those cached under `before` plus
-    what every write of the transaction changed (the board's move: one save). Why that is exact: the token is replaced only if it is still `before` (no other
-    write's bump came in between), and the UPDATE holds the stamp's row until commit, so any write the
-    sums under `before` missed bumps after the new token is in place. The bumps the transaction's
-    writes registered so far are then done by its commit (a later write's still runs). Returns False,
-    caching nothing, when the token had changed.
+    what every write of the transaction changed (the board's move: one save). Why that is exact: the
+    token is replaced only if it is still `before` (no other write's bump came in between), and the
+    UPDATE holds the stamp's row until commit, so any write the sums under `before` missed bumps
+    after the new token is in place. The bumps the transaction's writes registered so far are then
+    done by its commit (a later write's still runs). Returns False, caching nothing, when the token
+    had changed.
     """
     token = uuid.uuid4().hex
     if not FiguresStamp.objects.using(using).filter(pk=STAMP_PK, token=before).update(token=token):
