@@ -6,6 +6,7 @@ app_name = "prospection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("board/", views.board, name="board"),
+    path("board/column/<int:stage_pk>/", views.board_column, name="board_column"),
     path("<int:pk>/move/", views.board_move, name="board_move"),
     path("chart.svg", views.band_chart, name="chart"),
     path("forecast/", views.forecast, name="forecast"),

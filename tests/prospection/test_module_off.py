@@ -55,6 +55,7 @@ print(json.dumps({
     "dashboard": page(client, "/prospection/"),
     "chart": page(client, "/prospection/chart.svg"),
     "board": page(client, "/prospection/board/"),
+    "board_column": page(client, "/prospection/board/column/1/"),
     "forecast": page(client, "/prospection/forecast/"),
     "forecast_chart": page(client, "/prospection/forecast/pipeline.svg"),
     "board_move": {"status": client.post("/prospection/1/move/", {"stage": "1", "version": "0"}).status_code},
@@ -115,7 +116,7 @@ def test_contact_file_still_shows_the_contact(off_pages):
     assert "Gestionnaire de compte" not in off_pages["contact"]["html"]
 
 
-@pytest.mark.parametrize("name", ["dashboard", "chart", "board", "board_move", "forecast", "forecast_chart",
+@pytest.mark.parametrize("name", ["dashboard", "chart", "board", "board_column", "board_move", "forecast", "forecast_chart",
                                   "admin_lists"])
 def test_prospection_urls_are_404(off_pages, name):
     assert off_pages[name]["status"] == 404
