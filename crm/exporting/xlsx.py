@@ -80,6 +80,8 @@ def text_cell(value: str, style: int = 0) -> str:
         value = value[:MAX_CELL_TEXT - 1] + "…"
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in value:  # a bare CR would be read back as a line feed (XML's end-of-line rule)
+        value = value.replace("\r", "&#13;")
     space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
     styled = f' s="{style}"' if style else ""
     return f'<c t="inlineStr"{styled}><is><t{space}>{value}</t></is></c>'
