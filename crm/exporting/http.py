@@ -3,6 +3,7 @@
 import tempfile
 from collections.abc import Callable
 
+from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -30,7 +31,10 @@ def download(request, kind: str, stem: str, extension: str, write: Callable[...,
     """
     spool = tempfile.TemporaryFile()
     try:
-        count = write(spool)
+        # One snapshot for the whole file; on PostgreSQL, inside a transaction the rows stream from a
+        # plain cursor instead of a WITH HOLD one that is computed whole before the first row.
+        with transaction.atomic():
+            count = write(spool)
         spool.seek(0)
     except BaseException:
         spool.close()
