@@ -33,7 +33,7 @@ def download(request, kind: str, stem: str, extension: str, write: Callable[...,
     try:
         # One snapshot for the whole file; on PostgreSQL, inside a transaction the rows stream from a
         # plain cursor instead of a WITH HOLD one that is computed whole before the first row.
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # reads only: no savepoint needed inside another block
             count = write(spool)
         spool.seek(0)
     except BaseException:
