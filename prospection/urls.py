@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prospection import views
+from prospection import export_views, views
 
 app_name = "prospection"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("forecast/pipeline.svg", views.forecast_chart, {"kind": "pipeline"}, name="forecast_pipeline_chart"),
     path("forecast/won.svg", views.forecast_chart, {"kind": "won"}, name="forecast_won_chart"),
     path("export.csv", views.export, name="export"),
+    path("export.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("contacts/<int:contact_pk>/info/", views.save_prospect_info, name="prospect_info"),
     path("contacts/<int:contact_pk>/new/", views.opportunity_create, name="create"),
     path("<int:pk>/", views.opportunity_update, name="update"),

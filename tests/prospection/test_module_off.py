@@ -135,5 +135,5 @@ def test_no_account_manager_in_the_history_or_the_export(off_pages):
     assert history["status"] == 200
     assert "Gestionnaire de compte" not in history["html"]
     assert "Gisèle Gestion" not in history["html"] and "Gaston Gérant" not in history["html"]
-    assert "account_manager" not in off_pages["export_header"]
-    assert off_pages["export_header"].lstrip("\ufeff").startswith("external_ref")
+    assert "Gestionnaire de compte" not in off_pages["export_header"]
+    assert off_pages["export_header"].lstrip("\ufeff").startswith("Référence externe;Nom;")
