@@ -108,6 +108,15 @@ def _figures_changed() -> None:
         opportunities_changed()
 
 
+def _forget_uploads() -> None:
+    """Files uploaded to the import page are kept a while as they were sent (dataimport/jobs.py), so
+    they may hold the erased person: every one not in use by a job now is deleted with them."""
+    if apps.is_installed("dataimport"):
+        from dataimport.models import Job, Upload
+
+        Upload.objects.exclude(jobs__status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).delete()
+
+
 def counts_for_contact(contact: Contact) -> list[tuple[str, int]]:
     """What an erasure of this contact takes, for the confirmation page (every row, hidden ones too)."""
     counts = [(Contact._meta.verbose_name_plural, 1), (ContactPerson._meta.verbose_name_plural, contact.people.count())]
@@ -123,6 +132,7 @@ def erase_contact(*, contact: Contact, user, action: str = "erase") -> Erased:
     """Erase the contact, its people, notes, opportunities and all their history (atomic)."""
     erased = Erased()
     _purge(Contact, Contact.objects.filter(pk=contact.pk), erased)
+    _forget_uploads()
     _figures_changed()
     audit.record(user, action, kind="contact", count=1, **_audit_details(erased))
     return erased
@@ -137,6 +147,7 @@ def erase_person(*, person: ContactPerson, user) -> Erased:
     # The contact's search text held the person's name; its history never did (excluded field).
     contact.refresh_search_text()
     Contact.objects.filter(pk=contact.pk).update(version=models.F("version") + 1)
+    _forget_uploads()
     _figures_changed()
     audit.record(user, "erase", kind="person", count=1, **_audit_details(erased))
     return erased

@@ -112,3 +112,19 @@ def test_without_the_prospection_module_no_page_speaks_of_opportunities(marked_c
                 reverse("privacy:contact_merge", args=[marked_contact.pk]),
                 reverse("privacy:contact_export", args=[marked_contact.pk])):
         assert "pportunit" not in manager_client.get(url).text, url
+
+
+def test_an_erasure_deletes_the_import_page_s_kept_uploads_which_may_hold_the_person(
+        marked_contact, manager_client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dataimport.jobs import save_upload
+    from dataimport.models import Upload, UploadChunk
+
+    save_upload(user=manager, target="contacts",
+                file=SimpleUploadedFile("contacts.csv", f"Nom;Courriel\n{marked_contact.name};x@example.com\n".encode()))
+    assert UploadChunk.objects.count() == 1
+
+    manager_client.post(reverse("privacy:contact_erase", args=[marked_contact.pk]))
+
+    assert not Upload.objects.exists() and not UploadChunk.objects.exists()
