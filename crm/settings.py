@@ -62,8 +62,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relance API",
-    "DESCRIPTION": "Contacts, people, notes and opportunities, under the same visibility and "
-                   "permissions as the pages. Authenticate with a personal token: `Authorization: Bearer rlk_…`.",
+    "DESCRIPTION": ("Contacts, people, notes and opportunities" if PROSPECTION_ENABLED else "Contacts, people and notes")
+    + ", under the same visibility and permissions as the pages. "
+    "Authenticate with a personal token: `Authorization: Bearer rlk_…`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
