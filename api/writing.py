@@ -33,13 +33,17 @@ def form_value(value):
 
 
 def fill(form_class, values: dict, **form_kwargs):
-    """The form bound to its own initial values overlaid with `values` (validated by a serializer)."""
-    unbound = form_class(**form_kwargs)
-    data = {name: form_value(unbound[name].initial) for name in unbound.fields}
+    """The form bound to its own initial values overlaid with `values` (validated by a serializer).
+
+    One form, built once (its choices and defaults cost queries): it reads its data only when
+    it is validated, so the data can be filled from its own initial values after __init__.
+    """
+    form = form_class(data={}, **form_kwargs)
+    data = {name: form_value(form[name].initial) for name in form.fields}
     data.update(values)
     # None means "empty" to a form; an unticked box is False (CheckboxInput reads a missing key as False).
-    data = {name: ("" if value is None else value) for name, value in data.items()}
-    return form_class(data=data, **form_kwargs)
+    form.data = {name: ("" if value is None else value) for name, value in data.items()}
+    return form
 
 
 def form_errors(form) -> dict:

