@@ -111,8 +111,9 @@ def list_viewset(model, name: str, serializer=None):
     })
     return extend_schema_view(list=extend_schema(summary=f"List the {name}"),
                               retrieve=extend_schema(summary=f"One of the {name}"))(
-        type(f"{model.__name__}ViewSet", (ListViewSet,), {"serializer_class": serializer,
-                                                          "queryset": model.objects.all()}))
+        type(f"{model.__name__}ViewSet", (ListViewSet,), {
+            "serializer_class": serializer, "queryset": model.objects.all(),
+            "action_permissions": {"list": "prospection.view_opportunity"}}))
 
 
 StageViewSet = list_viewset(Stage, "stages", StageSerializer)

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from api import serializers as api
 from api.base import RecordViewSet
 from api.filters import CONTACT_ORDERINGS, NOTE_ORDERINGS, PERSON_ORDERINGS, ApiContactFilter, NoteFilter, PersonFilter
+from api.permissions import ActionPermission
 from api.writing import fill, save_form
 from contacts import services
 from contacts.filters import UserChoiceField
@@ -165,10 +166,12 @@ class NoteViewSet(RecordViewSet):
 
 
 class ListViewSet(viewsets.ReadOnlyModelViewSet):
-    """A configurable list (admin): read-only, every entry (inactive ones kept by old records)."""
+    """A configurable list (admin): read-only, every entry (inactive ones kept by old records),
+    for whoever may see the records that use it."""
 
     pagination_class = None
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ActionPermission]
+    action_permissions = {"list": "notes.view_note"}
 
 
 @extend_schema_view(list=extend_schema(summary="List the note types"),

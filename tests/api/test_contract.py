@@ -28,6 +28,20 @@ def load_schema():
 schema = load_schema()
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    """As Django's test client does: a request's end must not close the test's connection
+    (on PostgreSQL that would end the transaction the test runs in)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=["Sales reps", "Managers", None], ids=["rep", "manager", "outsider"])
 def persona_key(request, django_db_setup, django_db_blocker, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/minute"}}

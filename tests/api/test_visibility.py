@@ -78,3 +78,8 @@ def test_rep_may_not_delete_a_contact_as_on_the_pages(rep_api, contact):
 def test_manager_deletes_a_contact(manager_api, contact):
     assert manager_api.delete(f"/api/v1/contacts/{contact.pk}/").status_code == 204
     assert not type(contact).objects.filter(pk=contact.pk).exists()
+
+
+def test_an_outsider_does_not_read_the_lists_either(outsider_api):
+    assert outsider_api.get("/api/v1/note-types/").status_code == 403
+    assert outsider_api.get("/api/v1/me/").status_code == 200  # who they are, and that they may do nothing

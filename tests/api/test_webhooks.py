@@ -179,3 +179,14 @@ def test_winning_an_opportunity_sends_opportunity_won(rep, rep_api, contact, rec
     assert response.status_code == 200
     [delivery] = WebhookDelivery.objects.all()
     assert delivery.event == "opportunity.won" and delivery.payload["data"]["success_percent"] == 100
+
+
+def test_deleting_a_contact_sends_its_notes_deletions_once_each(manager, manager_api, contact,
+                                                                django_capture_on_commit_callbacks):
+    hook(manager, "http://127.0.0.1:9/", ["note.deleted", "contact.deleted"])
+    NoteFactory.create_batch(30, contact=contact, assigned_to=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert manager_api.delete(f"/api/v1/contacts/{contact.pk}/").status_code == 204
+    events = sorted(WebhookDelivery.objects.values_list("event", flat=True))
+    assert events == ["contact.deleted"] + ["note.deleted"] * 30
+    assert WebhookDelivery.objects.get(event="contact.deleted").payload["data"]["name"] == "Boulangerie Saint-Roch"
