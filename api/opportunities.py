@@ -63,7 +63,7 @@ class ApiOpportunityFilter(OpportunityFilter):
         fields = [*OpportunityFilter.Meta.fields, "contact"]
 
 
-@record_schema("opportunities", OpportunityWrite)
+@record_schema("opportunities", OpportunityWrite, OpportunitySerializer)
 class OpportunityViewSet(RecordViewSet):
     serializer_class = OpportunitySerializer
     write_serializer_class = OpportunityWrite

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import IsAuthenticated
@@ -20,19 +20,24 @@ from contacts.models import Contact, ContactPerson
 from notes.forms import NoteForm
 from notes.models import Note, NoteType
 
-ERRORS = OpenApiResponse(description="Refused: the body names what is wrong, field by field.")
-STALE = OpenApiResponse(description="Stale version: nothing was changed; `current` holds the record as it is.")
+ERRORS = OpenApiResponse(
+    response={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="Refused: the body names what is wrong, field by field (`non_field_errors` for the whole).")
 
 
-def record_schema(name: str, write):
+def record_schema(name: str, write, read):
     """The OpenAPI description of a record endpoint's actions."""
+    stale = OpenApiResponse(
+        response=inline_serializer(f"Stale{read.Meta.model.__name__}", {
+            "detail": serializers.CharField(), "current": read()}),
+        description="Stale version: nothing was changed; `current` holds the record as it is now.")
     return extend_schema_view(
         list=extend_schema(summary=f"List {name}"),
         retrieve=extend_schema(summary=f"One of the {name}"),
-        create=extend_schema(summary=f"Add to the {name}", request=write, responses={201: None, 400: ERRORS}),
+        create=extend_schema(summary=f"Add to the {name}", request=write, responses={201: read, 400: ERRORS}),
         partial_update=extend_schema(summary=f"Change one of the {name}", request=write,
-                                     responses={200: None, 400: ERRORS, 409: STALE}),
-        destroy=extend_schema(summary=f"Delete one of the {name}", responses={204: None, 409: STALE}),
+                                     responses={200: read, 400: ERRORS, 409: stale}),
+        destroy=extend_schema(summary=f"Delete one of the {name}", responses={204: None}),
     )
 
 
@@ -56,7 +61,7 @@ class Undeletable(APIException):
     default_code = "protected"
 
 
-@record_schema("contacts", api.ContactWrite)
+@record_schema("contacts", api.ContactWrite, api.ContactSerializer)
 class ContactViewSet(RecordViewSet):
     """Contacts with their people. Everyone who may view contacts sees them all (as on the pages)."""
 
@@ -101,7 +106,7 @@ def unchanged_contact(values: dict, instance) -> None:
         raise serializers.ValidationError({"contact": [_("A record cannot be moved to another contact.")]})
 
 
-@record_schema("people", api.PersonWrite)
+@record_schema("people", api.PersonWrite, api.PersonSerializer)
 class PersonViewSet(RecordViewSet):
     """People at contacts; adding, changing and removing them is changing the contact (as on the file)."""
 
@@ -137,7 +142,7 @@ class PersonViewSet(RecordViewSet):
         services.delete_person(person=instance)
 
 
-@record_schema("notes", api.NoteWrite)
+@record_schema("notes", api.NoteWrite, api.NoteSerializer)
 class NoteViewSet(RecordViewSet):
     """Notes under the one visibility rule (Note.objects.visible_to): an admin-only note does not
     exist for whoever may not see it — not in lists, searches, filters, nor by its id (404)."""
