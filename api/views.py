@@ -14,10 +14,9 @@ from api.filters import CONTACT_ORDERINGS, NOTE_ORDERINGS, PERSON_ORDERINGS, Api
 from api.permissions import ActionPermission
 from api.writing import fill, save_form
 from contacts import services
-from contacts.filters import UserChoiceField
 from contacts.forms import ContactForm, ContactPersonForm
 from contacts.models import Contact, ContactPerson
-from notes.forms import NoteForm
+from notes.forms import NoteForm, UserChoiceField
 from notes.models import Note, NoteType
 
 ERRORS = OpenApiResponse(

@@ -173,3 +173,14 @@ def test_losing_an_opportunity_needs_a_reason_as_on_the_pages(rep_api, contact):
 def test_reps_may_not_delete_opportunities(rep_api, contact):
     created = rep_api.post("/api/v1/opportunities/", {"contact": contact.pk, "subject": "Site"}).json()
     assert rep_api.delete(f"/api/v1/opportunities/{created['id']}/").status_code == 403
+
+
+@pytestmark_prospection
+def test_the_account_manager_is_set_like_on_the_prospection_tab(rep_api, contact, manager):
+    response = rep_api.patch(f"/api/v1/contacts/{contact.pk}/", {"version": 0, "account_manager": manager.pk})
+    assert response.status_code == 200 and response.json()["account_manager"] == manager.pk
+    manager.is_active = False
+    manager.save()
+    other = Contact.objects.create(name="Autre")
+    response = rep_api.patch(f"/api/v1/contacts/{other.pk}/", {"version": 0, "account_manager": manager.pk})
+    assert response.status_code == 400 and "account_manager" in response.json()
