@@ -63,11 +63,17 @@ def hook(owner, url, events) -> Webhook:
     return Webhook.objects.create(owner=owner, url=url, events=events)
 
 
-def test_a_delivery_is_signed_and_sent_by_the_worker(manager, manager_api, contact, receiver,
-                                                     django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_is_signed_and_sent_by_the_worker(migrated_data_restored, receiver):
+    """For real: the API's commit queues the job, `db_worker --batch` (its own transactions) sends it."""
+    from crm.permissions import MANAGERS
+    from tests.api.conftest import api_for
+    from tests.factories import ContactFactory, UserFactory
+
+    manager = UserFactory(username="manager", groups=[MANAGERS])
+    contact = ContactFactory()
     webhook = hook(manager, receiver.url, ["note.created"])
-    with django_capture_on_commit_callbacks(execute=True):
-        note = manager_api.post("/api/v1/notes/", {"contact": contact.pk, "description": "Rappeler"}).json()
+    note = api_for(manager).post("/api/v1/notes/", {"contact": contact.pk, "description": "Rappeler"}).json()
     call_command("db_worker", "--batch", verbosity=0)
     [request] = receiver.received
     payload = receiver.verified(webhook.secret, request)
