@@ -1,7 +1,6 @@
 """The shape every record endpoint shares: list (keyset pages), retrieve, create, change
 (PATCH, version-checked), delete; each action behind the permission its page asks for."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, status, viewsets
@@ -41,23 +40,22 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """The record as a GET would show it (with what get_queryset loads alongside)."""
         return self.get_queryset().get(pk=instance.pk)
 
+    # No atomic block here: every write request already is one transaction
+    # (crm.middleware.atomic_writes), and each save below is atomic on its own.
     def create(self, request, *args, **kwargs):
-        with transaction.atomic():
-            instance = self.write(self.body(request), None)
+        instance = self.write(self.body(request), None)
         return Response(self.shown(instance), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
         values = self.body(request)
         check_version(instance, values, self.shown)
-        with transaction.atomic():
-            instance = self.write(values, instance)
+        instance = self.write(values, instance)
         return Response(self.shown(instance))
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
-        with transaction.atomic():
-            self.remove(instance)
+        self.remove(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def write(self, values: dict, instance):
