@@ -7,6 +7,7 @@ the rules (api/writing.py), so a value refused on a page is refused here with th
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts.models import Contact, ContactPerson
@@ -14,7 +15,20 @@ from crm.text import user_name
 from notes.models import Note, NoteType
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "14:30",
+                      "description": "A local time of day (the site's time zone), without offset."})
+class LocalTimeField(serializers.TimeField):
+    """A note's time: a wall-clock time in the site's zone (JSON Schema's "time" format wants an offset)."""
+
+
+# An e-mail may be left empty: shown as a plain string (an "email" format would refuse "").
+def email():
+    return serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+
+
 class PersonSerializer(serializers.ModelSerializer):
+    email = email()
+
     class Meta:
         model = ContactPerson
         fields = ["id", "contact", "first_name", "last_name", "role", "email", "phone", "is_primary", "version"]
@@ -22,6 +36,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    email = email()
     people = PersonSerializer(many=True, read_only=True)
 
     class Meta:
@@ -44,6 +59,7 @@ class ContactWithoutPeopleSerializer(ContactSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
+    time = LocalTimeField(read_only=True, allow_null=True)
     state = serializers.ChoiceField(
         choices=["history", "follow_up", "overdue", "today"], read_only=True,
         help_text="history (done), follow_up (to do, later), overdue (to do, past) or today (to do today).")
@@ -151,7 +167,7 @@ class NoteWrite(WriteSerializer):
     contact = identifier(help_text="Required to add a note; cannot be changed afterwards.")
     assigned_to = identifier(help_text="A user's id; by default, you.")
     date = serializers.DateField(required=False)
-    time = serializers.TimeField(required=False, allow_null=True)
+    time = LocalTimeField(required=False, allow_null=True)
     is_pinned = serializers.BooleanField(required=False)
     is_done = serializers.BooleanField(required=False)
     admin_only = serializers.BooleanField(
