@@ -69,7 +69,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_NAME)
 else
 BENCH_DATABASE_URL ?= sqlite:////tmp/$(BENCH_NAME).sqlite3
 endif
-BENCH_ENV = CRM_BENCH=on DJANGO_SETTINGS_MODULE=crm.settings_test DATABASE_URL=$(BENCH_DATABASE_URL)
+BENCH_ENV = DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=$(BENCH_DATABASE_URL)
 
 .PHONY: bench bench-http
 

@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/relance_bench_l .venv/bin/python -m bench.http_run --scale L
 
-Production settings (crm.settings, DEBUG off) with DJANGO_HTTPS=off (plain
+Production settings (crm.settings through bench.settings, which adds the floor page;
+DEBUG off) with DJANGO_HTTPS=off (plain
 http on 127.0.0.1), ALLOWED_HOSTS=127.0.0.1, a throw-away secret key and
 collectstatic into a temporary DJANGO_STATIC_ROOT; 2 sync workers. Each page
 gets --seconds of load from --connections clients (wrk, installed from Debian
@@ -27,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"
+FLOOR_URL = "/bench-floor/"  # bench/floor.py (this script runs outside Django: the path, not the module)
 
 
 def free_port() -> int:
@@ -52,9 +54,12 @@ def ensure_wrk() -> str:
 
 
 def production_env(static_root: str) -> dict:
+    """The production settings (DEBUG off) through the bench's, which add the floor page (bench/floor.py)."""
     env = dict(os.environ)
     env.update({
-        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_PRODUCTION": "on",
+        "BENCH_FLOOR_FILE": os.path.join(static_root, "bench-floor.html"),
         "DJANGO_DEBUG": "off",
         "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(32),
         "DJANGO_HTTPS": "off",
@@ -62,7 +67,6 @@ def production_env(static_root: str) -> dict:
         "DJANGO_STATIC_ROOT": static_root,
         "DJANGO_LOG_LEVEL": "ERROR",
     })
-    env.pop("CRM_BENCH", None)
     return env
 
 
@@ -75,13 +79,15 @@ def prepare(env: dict) -> dict:
         "from django.test import Client\n"
         "from django.contrib.auth import get_user_model\n"
         "from bench.runner import biggest_contact, ordinary_contact\n"
+        "from bench import floor\n"
         "from django.urls import reverse\n"
-        "client = Client()\n"
+        "client = Client(HTTP_HOST='127.0.0.1', HTTP_ACCEPT_LANGUAGE='fr')\n"
         "client.force_login(get_user_model().objects.get(username='bench-rep'))\n"
         "pages = {'contact_file_ordinary': ordinary_contact().get_absolute_url(),\n"
         "         'contact_file_biggest': biggest_contact().get_absolute_url(),\n"
         "         'calendar_month_mine': reverse('calendar:month')}\n"
         "if settings.PROSPECTION_ENABLED: pages['dashboard'] = reverse('prospection:dashboard')\n"
+        "floor.capture(client, pages['contact_file_ordinary'])\n"
         "print(json.dumps({'cookie': f\"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}\","
         " 'pages': pages}))\n"
     )
@@ -165,19 +171,30 @@ def main() -> int:
             [str(Path(PYTHON).with_name("gunicorn")), "crm.wsgi", "--bind", f"{HOST}:{port}",
              "--workers", str(options.workers), "--timeout", "60", "--log-level", "warning"],
             cwd=ROOT, env=env,
+            # The app's one line per request (crm/request_log.py) is written, as in production, but to a file.
+            stderr=open(os.path.join(static_root, "gunicorn.log"), "w"),  # noqa: SIM115 — closed with the folder
         )
         results = []
         try:
             wait_until_up(base + "/login/", server)
             for name, path in pages.items():
-                status = check_page(base + path, prepared["cookie"])
-                if status != 200:
-                    raise SystemExit(f"{name}: {base + path} answered {status} to the rep before the load.")
-                figures = run_wrk(wrk, base + path, prepared["cookie"], seconds=options.seconds,
-                                  connections=options.connections, threads=options.threads)
-                results.append({"name": name, "url": path, **figures})
-                print(f"{name:<24} {figures['requests_per_second']:>8.1f} req/s  p50 {figures['p50_ms']:>7.1f} ms  "
-                      f"p99 {figures['p99_ms']:>7.1f} ms  errors {figures['errors']}", flush=True)
+                # The floor page (bench/floor.py) right before each page: the page's share of it is
+                # read on the same machine at the same moment.
+                for label, url in ((f"floor (before {name})", FLOOR_URL), (name, path)):
+                    status = check_page(base + url, prepared["cookie"])
+                    if status != 200:
+                        raise SystemExit(f"{label}: {base + url} answered {status} to the rep before the load.")
+                    figures = run_wrk(wrk, base + url, prepared["cookie"], seconds=options.seconds,
+                                      connections=options.connections, threads=options.threads)
+                    if url == FLOOR_URL:
+                        floor_rps = figures["requests_per_second"]
+                    else:
+                        figures["floor_requests_per_second"] = floor_rps
+                        figures["share_of_floor"] = round(figures["requests_per_second"] / floor_rps, 2) if floor_rps else 0
+                    results.append({"name": label, "url": url, **figures})
+                    share = f"  {figures['share_of_floor']:.0%} of the floor" if url != FLOOR_URL else ""
+                    print(f"{label:<34} {figures['requests_per_second']:>8.1f} req/s  p50 {figures['p50_ms']:>7.1f} ms  "
+                          f"p99 {figures['p99_ms']:>7.1f} ms  errors {figures['errors']}{share}", flush=True)
         finally:
             server.terminate()
             try:
@@ -194,7 +211,7 @@ def main() -> int:
             "kind": "http", "scale": options.scale,
             "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "database": os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3").split(":", 1)[0],
-            "settings": "crm.settings (DEBUG off, DJANGO_HTTPS=off, loopback)",
+            "settings": "bench.settings on crm.settings (DEBUG off, DJANGO_HTTPS=off, loopback)",
             "gunicorn_workers": options.workers, "connections": options.connections,
             "wrk_threads": options.threads, "seconds_per_page": options.seconds, "machine": machine(),
         },

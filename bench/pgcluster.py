@@ -4,45 +4,39 @@ The reliability scripts restart the database in the middle of a load; they do it
 on this private cluster, never on the machine's shared server.
 """
 
-import glob
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = str(ROOT / "bin" / "throwaway-postgres")  # the same cluster as .ci/run makes when it needs one
 
 
 class ThrowawayPostgres:
     def __init__(self, port: int = 55432):
         self.port = port
-        self.bindir = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
         self.datadir = tempfile.mkdtemp(prefix="relance-pg-")
-        shutil.chown(self.datadir, "postgres")
         self.url = f"postgres://postgres@127.0.0.1:{port}/relance"
 
-    def _as_postgres(self, *args: str, check=True) -> subprocess.CompletedProcess:
-        return subprocess.run(["runuser", "-u", "postgres", "--", *args], check=check,
-                              capture_output=True, text=True, cwd="/tmp")
-
-    def pg_ctl(self, *args: str, check=True):
-        return self._as_postgres(f"{self.bindir}/pg_ctl", "-D", self.datadir, "-w", *args, check=check)
+    def _script(self, command: str, check=True) -> subprocess.CompletedProcess:
+        return subprocess.run([SCRIPT, command, self.datadir, str(self.port)], check=check,
+                              capture_output=True, text=True)
 
     def start(self) -> None:
-        self._as_postgres(f"{self.bindir}/initdb", "-D", self.datadir, "-A", "trust", "-U", "postgres")
-        self.pg_ctl("-o", f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1", "-l",
-                    f"{self.datadir}/log", "start")
-        self._as_postgres(f"{self.bindir}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "relance")
+        self._script("init")
 
     def stop(self) -> None:
-        self.pg_ctl("-m", "fast", "stop", check=False)
+        self._script("stop", check=False)
 
     def restart_after(self, seconds_down: float) -> tuple[float, float]:
         """Stop (cutting every connection), stay down, start again; returns (down at, up at)."""
         down = time.monotonic()
-        self.pg_ctl("-m", "fast", "stop")
+        self._script("stop")
         time.sleep(seconds_down)
-        self.pg_ctl("-o", f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1", "-l",
-                    f"{self.datadir}/log", "start")
+        self._script("start")
         return down, time.monotonic()
 
     def psql(self, sql: str) -> str:

@@ -131,7 +131,8 @@ def main():
             pg.start()
         url = options.database_url or pg.url
         env = app_env(url, static_root)
-        env["CRM_BENCH"] = "on"
+        # The bench's settings on the production ones: seed_bench is a bench command.
+        env.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_PRODUCTION": "on"})
         manage(env, "migrate", "--no-input")
         seeded_at = time.monotonic()
         manage(env, "seed_bench", "--scale", options.scale, "--if-needed")

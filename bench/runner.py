@@ -32,6 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench import floor
 from bench.host import machine
 from contacts.models import Contact, ContactPerson
 from notes.models import CalendarFeed, Note, NoteType
@@ -61,6 +62,15 @@ TARGETS = {
     "forecast_chart_warm": {"ms": 40},
     "forecast_chart_cold": {"ms": 250},
     "import_contacts": {"seconds": 30},
+    "note_done_in_place": {"ms": 30},
+    "note_reschedule_in_place": {"ms": 30},
+    "team_day": {"ms": 40},
+    "team_day_one_rep": {"ms": 40},
+    # Privacy (issue 21): erase and merge are POSTs rolled back (Page.rollback).
+    "privacy_erase_biggest": {"ms": 5000},
+    "privacy_export_biggest": {"ms": 5000},
+    "privacy_duplicates": {"ms": 200},
+    "privacy_merge_2000_notes": {"ms": 5000},
     # The API (issue 22): a page of 50 and a create, with a personal token.
     "api_contacts": {"ms": 30, "queries": 4},
     "api_contacts_next_page": {"ms": 30, "queries": 4},
@@ -82,6 +92,8 @@ class Page:
     # a move can use the card's current version), sent with these headers (e.g. htmx's HX-Request).
     data: object = None
     headers: dict = field(default_factory=dict)
+    # The request's writes are undone after it (an erase, a merge): every sample does the same work.
+    rollback: bool = False
 
 
 @dataclass
@@ -107,9 +119,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def fetch(client: Client, url: str, data: dict | None = None, headers: dict | None = None):
+def fetch(client: Client, url: str, data: dict | None = None, headers: dict | None = None, rollback: bool = False):
     """GET url (POST `data` when given); the body read to its end (a streamed CSV is generated here,
-    inside the timing)."""
+    inside the timing). rollback: in a transaction undone afterwards (the request's own becomes a savepoint)."""
+    if rollback:
+        with transaction.atomic():
+            result = fetch(client, url, data, headers)
+            transaction.set_rollback(True)
+        return result
     if data is None:
         response = client.get(url, headers=headers)
     elif isinstance(data, str):  # a JSON body (the API)
@@ -154,7 +171,7 @@ class QueryTimer:
 
 
 def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold: bool = False,
-            data=None, headers: dict | None = None) -> dict:
+            data=None, headers: dict | None = None, rollback: bool = False) -> dict:
     """Time `repeat` requests after `warmup` ones (POSTs of data() when `data` is given, see Page).
 
     Returns medians of wall ms, of this process's CPU ms, of the number of
@@ -166,7 +183,7 @@ def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold
             cache.clear()
         form = data() if data else None
         started = time.perf_counter()
-        fetch(client, url, form, headers)
+        fetch(client, url, form, headers, rollback)
         slowest = max(slowest, time.perf_counter() - started)
     if slowest > SLOW_SECONDS:
         repeat = min(repeat, SLOW_REPEAT)  # a page of seconds: a few samples tell enough
@@ -178,7 +195,7 @@ def measure(client: Client, url: str, *, repeat: int = 10, warmup: int = 2, cold
         form = data() if data else None
         with QueryTimer() as queries:
             started, cpu_started = time.perf_counter(), time.process_time()
-            status, body = fetch(client, url, form, headers)
+            status, body = fetch(client, url, form, headers, rollback)
             walls.append((time.perf_counter() - started) * 1000)
             cpus.append((time.process_time() - cpu_started) * 1000)
         query_counts.append(queries.count)
@@ -203,16 +220,36 @@ def client_for(username: str) -> Client:
     return client
 
 
+def floor_enabled() -> bool:
+    """The floor page (bench/floor.py) exists under the bench's own settings only."""
+    return settings.ROOT_URLCONF == "bench.urls"
+
+
+def measure_floor(client: Client, *, repeat: int, warmup: int) -> float:
+    """The floor's median ms, measured now with this persona's session (right before a page)."""
+    return measure(client, floor.FLOOR_URL, repeat=repeat, warmup=warmup)["median_ms"]
+
+
 def measure_pages(pages: list[Page], *, repeat: int = 10, warmup: int = 2, heavy_repeat: int = 3,
                   clients: dict | None = None, echo=None) -> list[Result]:
-    """Measure every page with its persona's signed-in client; `echo(result)` after each."""
+    """Measure every page with its persona's signed-in client; `echo(result)` after each.
+
+    Under the bench's settings, the floor page is measured right before each page with the same
+    client (interleaved, so both see the same machine) and the page's ratio to it is kept.
+    """
     clients = clients or {}
     results = []
+    floors = []
+    if floor_enabled() and pages:
+        clients.setdefault("rep", client_for(PERSONAS["rep"]))
+        floor.capture(clients["rep"], reverse("contacts:detail", args=[ordinary_contact().pk]))
     for page in pages:
         if page.persona not in clients:
             clients[page.persona] = client_for(PERSONAS.get(page.persona, page.persona))
+        floor_ms = measure_floor(clients[page.persona], repeat=repeat, warmup=warmup) if floor_enabled() else 0
         try:
             figures = measure(clients[page.persona], page.url, cold=page.cold, data=page.data, headers=page.headers,
+                              rollback=page.rollback,
                               repeat=min(repeat, heavy_repeat) if page.heavy else repeat,
                               warmup=min(warmup, 1) if page.heavy else warmup)
         except Exception as error:  # noqa: BLE001 — one broken page must not lose the others' figures
@@ -221,11 +258,21 @@ def measure_pages(pages: list[Page], *, repeat: int = 10, warmup: int = 2, heavy
             figures_error = f"{type(error).__name__}: {error}"[:300]
         else:
             figures_error = ""
-        result = Result(name=page.name, persona=page.persona, url=page.url, **figures,
-                        extra={"error": figures_error} if figures_error else {})
+        extra = {"error": figures_error} if figures_error else {}
+        if floor_ms:
+            floors.append(floor_ms)
+            extra["floor_ms"] = floor_ms
+            extra["ratio"] = round(figures["median_ms"] / floor_ms, 1)
+        result = Result(name=page.name, persona=page.persona, url=page.url, **figures, extra=extra)
         results.append(result)
         if echo:
             echo(result)
+    if floors:
+        median = round(statistics.median(floors), 2)
+        results.insert(0, Result(name="floor", persona="rep", url=floor.FLOOR_URL, status=200, median_ms=median,
+                                 p95_ms=max(floors), cpu_ms=0, queries=0, sql_ms=0,
+                                 bytes=floor.floor_file().stat().st_size, samples=len(floors),
+                                 extra={"ratio": 1.0, "note": "median of the floors measured before each page"}))
     return results
 
 
@@ -267,6 +314,34 @@ def board_move_page(persona: str) -> Page | None:
                 headers={"HX-Request": "true"}, note="htmx POST, back and forth between two open stages")
 
 
+def in_place_pages(user, persona: str) -> list[Page]:
+    """« Ma journée »'s in-place actions as htmx sends them, on one of the persona's follow-ups: marked
+    done then not done again, moved to tomorrow then back to its day (an even number of requests
+    leaves the note as it was). Empty without such a note."""
+    note = (Note.objects.filter(assigned_to=user, is_done=False, date__gt=datetime.date.today() + datetime.timedelta(days=1),
+                                admin_only=False).order_by("date", "pk").values("pk", "date").first())
+    if note is None:
+        return []
+    pk, day = note["pk"], note["date"]
+
+    def done() -> dict:
+        is_done, version = Note.objects.filter(pk=pk).values_list("is_done", "version").get()
+        return {"version": version, "done": "0" if is_done else "1", "shape": "home", "next": "/"}
+
+    def reschedule() -> dict:
+        date, version = Note.objects.filter(pk=pk).values_list("date", "version").get()
+        back = {"when": "date", "date": day.isoformat()} if date != day else {"when": "tomorrow"}
+        return {"version": version, "shape": "home", "next": "/", **back}
+
+    htmx = {"HX-Request": "true"}
+    return [
+        Page("note_done_in_place", reverse("notes:toggle_done", args=[pk]), persona, data=done, headers=htmx,
+             note="htmx POST from « Ma journée », done and not done"),
+        Page("note_reschedule_in_place", reverse("notes:reschedule", args=[pk]), persona, data=reschedule,
+             headers=htmx, note="htmx POST from « Ma journée », tomorrow and back"),
+    ]
+
+
 def default_pages(personas=("rep", "manager")) -> list[Page]:
     """Every page the issue lists, for each persona, with URLs found in this database."""
     User = get_user_model()
@@ -294,6 +369,11 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
         ]
         if feed is not None:
             pages.append(Page("feed", feed.get_absolute_url(), persona))
+        pages += in_place_pages(user, persona)
+        if user.has_perm("notes.view_team_day"):
+            rep = User.objects.get(username=PERSONAS["rep"])
+            pages.append(Page("team_day", reverse("notes:team"), persona))
+            pages.append(Page("team_day_one_rep", reverse("notes:team") + f"?rep={rep.pk}", persona))
         if apps.is_installed("prospection"):
             Product = apps.get_model("prospection", "Product")
             product = Product.objects.order_by("order", "pk").first()
@@ -322,6 +402,7 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
         pages.append(Page("export_contacts", reverse("contacts:export"), persona, heavy=True))
         if apps.is_installed("api"):
             pages += api_pages(user, persona, big=big, ordinary=ordinary)
+    pages += privacy_pages(big)
     return pages
 
 
@@ -345,6 +426,34 @@ def api_pages(user, persona: str, *, big: Contact, ordinary: Contact) -> list[Pa
         pages.append(Page("api_contacts_next_page", first_page["next"], persona, headers=headers))
     if apps.is_installed("prospection"):
         pages.append(Page("api_opportunities", reverse("api:opportunity-list"), persona, headers=headers))
+    return pages
+
+
+def privacy_pages(big: Contact) -> list[Page]:
+    """Erase and export the biggest contact, the duplicates page, merge two contacts of 2,000 notes or
+    more (the two nearest 2,000 among the ten biggest): as a manager; erase and merge rolled back."""
+    if not apps.is_installed("privacy"):
+        return []
+    top = list(Note.objects.values("contact").annotate(n=Count("pk")).order_by("-n", "contact")[:10])
+    near = sorted((row for row in top if row["n"] >= 2000), key=lambda row: (row["n"], row["contact"]))[:2]
+    pages = [
+        Page("privacy_erase_biggest", reverse("privacy:contact_erase", args=[big.pk]), "manager", heavy=True,
+             data=dict, rollback=True, note="POST, rolled back"),
+        Page("privacy_export_biggest", reverse("privacy:contact_export", args=[big.pk]), "manager", heavy=True,
+             data=dict, note="POST: the zip"),
+        Page("privacy_duplicates", reverse("privacy:duplicates"), "manager",
+             note="warm: keys computed by the warm-up"),
+    ]
+    if len(near) == 2:
+        survivor, other = (row["contact"] for row in near)
+
+        def merge_form() -> dict:
+            versions = dict(Contact.objects.filter(pk__in=[survivor, other]).values_list("pk", "version"))
+            return {"other": other, "survivor_version": versions[survivor], "other_version": versions[other]}
+
+        pages.append(Page("privacy_merge_2000_notes", reverse("privacy:contact_merge", args=[survivor]), "manager",
+                          heavy=True, data=merge_form, rollback=True,
+                          note=f"POST, rolled back: {near[0]['n']:,} + {near[1]['n']:,} notes"))
     return pages
 
 
@@ -470,14 +579,14 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
 def profile_page(page: Page, *, repeat: int = 3, top: int = 30, explain: int = 3) -> str:
     """cProfile of `repeat` requests (cumulative time), then the slowest queries with their plans."""
     client = client_for(PERSONAS.get(page.persona, page.persona))
-    fetch(client, page.url, page.data() if page.data else None, page.headers)
+    fetch(client, page.url, page.data() if page.data else None, page.headers, page.rollback)
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as captured:
         profiler.enable()
         for _ in range(repeat):
             if page.cold:
                 cache.clear()
-            fetch(client, page.url, page.data() if page.data else None, page.headers)
+            fetch(client, page.url, page.data() if page.data else None, page.headers, page.rollback)
         profiler.disable()
     out = io.StringIO()
     out.write(f"== cProfile: {page.name} ({page.persona}) {page.url}, {repeat} requests ==\n")
@@ -573,17 +682,19 @@ def target_check(result: dict, vendor: str, scale: str = "L") -> str:
 def row_line(result: dict, vendor: str = "", scale: str = "L") -> str:
     if result.get("kind") == "import":
         extra = result["extra"]
-        return (f"{result['name']:<26} {'-':<8} {extra['seconds'] * 1000:>9.0f} {'':>9} {result.get('cpu_ms', 0):>8.0f} "
+        return (f"{result['name']:<26} {'-':<8} {extra['seconds'] * 1000:>9.0f} {'':>7} {'':>9} {result.get('cpu_ms', 0):>8.0f} "
                 f"{result['queries']:>6} "
                 f"{result['sql_ms']:>9.0f} {result['bytes'] / 1024:>8.0f}  {extra['rows']:,} rows, "
                 f"{extra['rows_per_second']:,} rows/s {target_check(result, vendor, scale)}")
     status = "" if result["status"] == 200 else f" HTTP {result['status']}"
-    return (f"{result['name']:<26} {result['persona']:<8} {result['median_ms']:>9.1f} {result['p95_ms']:>9.1f} "
+    ratio = result["extra"].get("ratio")
+    return (f"{result['name']:<26} {result['persona']:<8} {result['median_ms']:>9.1f} "
+            f"{f'{ratio:.1f}×' if ratio else '-':>7} {result['p95_ms']:>9.1f} "
             f"{result.get('cpu_ms', 0):>8.1f} {result['queries']:>6} {result['sql_ms']:>9.1f} {result['bytes'] / 1024:>8.1f}  "
             f"{target_check(result, vendor, scale)}{status}")
 
 
-HEADER = (f"{'page':<26} {'persona':<8} {'median ms':>9} {'p95 ms':>9} {'CPU ms':>8} {'SQL q':>6} {'SQL ms':>9} "
+HEADER = (f"{'page':<26} {'persona':<8} {'median ms':>9} {'× floor':>7} {'p95 ms':>9} {'CPU ms':>8} {'SQL q':>6} {'SQL ms':>9} "
           f"{'KB':>8}  target")
 
 
@@ -637,17 +748,18 @@ def compare(first: dict, second: dict) -> str:
 def markdown(report: dict) -> str:
     """The report as a Markdown table (for the README)."""
     vendor = report["meta"]["database"]["vendor"]
-    lines = ["| page | persona | median ms | p95 ms | CPU ms | SQL queries | SQL ms | KB | target |",
-             "|---|---|--:|--:|--:|--:|--:|--:|---|"]
+    lines = ["| page | persona | median ms | × floor | p95 ms | CPU ms | SQL queries | SQL ms | KB | target |",
+             "|---|---|--:|--:|--:|--:|--:|--:|--:|---|"]
     for result in report["results"]:
         check = target_check(result, vendor, report["meta"]["scale"])
         if result.get("kind") == "import":
             extra = result["extra"]
             lines.append(f"| {result['name']} ({extra['rows']:,} rows, {extra['rows_per_second']:,} rows/s) | – | "
-                         f"{result['median_ms']:,.0f} | | {result.get('cpu_ms', 0):,.0f} | {result['queries']} | "
+                         f"{result['median_ms']:,.0f} | | | {result.get('cpu_ms', 0):,.0f} | {result['queries']} | "
                          f"{result['sql_ms']:,.0f} | {result['bytes'] / 1024:,.0f} | {check} |")
         else:
+            ratio = result["extra"].get("ratio")
             lines.append(f"| {result['name']} | {result['persona']} | {result['median_ms']:,.1f} | "
-                         f"{result['p95_ms']:,.1f} | {result.get('cpu_ms', 0):,.1f} | {result['queries']} | "
+                         f"{f'{ratio:.1f}×' if ratio else ''} | {result['p95_ms']:,.1f} | {result.get('cpu_ms', 0):,.1f} | {result['queries']} | "
                          f"{result['sql_ms']:,.1f} | {result['bytes'] / 1024:,.1f} | {check} |")
     return "\n".join(lines)

@@ -379,4 +379,4 @@ def seed(*, scale: str, seed: int = 1, anchor: datetime.date | None = None, repl
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit("Use: manage.py seed_bench --scale S (with CRM_BENCH=on).")
+    sys.exit("Use: manage.py seed_bench --scale S (with DJANGO_SETTINGS_MODULE=bench.settings).")

@@ -3,10 +3,10 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
-from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from contacts.matching import similar_contacts
 from contacts.models import Contact, ContactPerson
 from crm.concurrency import VersionedForm
 
@@ -62,22 +62,20 @@ class ContactForm(VersionedForm):
         return external_ref
 
     def likely_duplicates(self) -> list[Contact]:
-        """Other contacts with the same e-mail or the same name (at most 5; 1 query, or none).
+        """Other contacts that look like this one (contacts.matching, the rules of the
+        duplicates page), best match first; at most 5, 2 queries at most.
 
-        When editing, only a changed name or e-mail is checked again, so that
+        When editing, only a changed name, e-mail or phone is checked again, so that
         a known look-alike does not ask for "save anyway" on every edit.
         """
-        if self.instance.pk and not {"name", "email"} & set(self.changed_data):
-            return []
-        name = self.cleaned_data.get("name", "")
-        email = self.cleaned_data.get("email", "")
-        match = Q(name__iexact=name)
-        if email:
-            match |= Q(email__iexact=email)
-        others = Contact.objects.filter(match)
+        checked = {"name", "email", "phone"}
         if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        return list(others.only("pk", "name", "email", "city").order_by("name", "pk")[:5])
+            checked &= set(self.changed_data)
+            if not checked:
+                return []
+        values = {name: self.cleaned_data.get(name, "") if name in checked else "" for name in ("name", "email", "phone")}
+        return similar_contacts(**values, kind=self.cleaned_data.get("kind") or self.instance.kind,
+                                exclude_pk=self.instance.pk)
 
 
 class ContactPersonForm(VersionedForm):

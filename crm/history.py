@@ -35,6 +35,7 @@ class Entry:
     kind: str
     subject: str
     changes: list = field(default_factory=list)
+    reason: str = ""  # said by the writer (a merge: « Fusionné avec … »)
 
 
 def _fields(record) -> list[models.Field]:
@@ -112,11 +113,12 @@ def history_entries(records: list, *, subject, hide=None, hidden_fields=frozense
                 continue  # its previous state is beyond what was loaded
             if (record.history_type == "+" and after) or (record.history_type == "~" and before != after):
                 changes.append((str(model_field.verbose_name).capitalize(), before, after))
-        if record.history_type == "~" and not changes:
+        reason = getattr(record, "history_change_reason", None) or ""
+        if record.history_type == "~" and not changes and not reason:
             continue
         entries.append(Entry(
             when=record.history_date, who=record.history_user,
             kind=str(getattr(record.instance_type, "history_kinds", KINDS)[record.history_type]),
-            subject=subject(record), changes=changes,
+            subject=subject(record), changes=changes, reason=reason,
         ))
     return entries

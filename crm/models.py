@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,15 @@ class Profile(models.Model):
     def for_user(cls, user) -> "Profile":
         profile, _created = cls.objects.get_or_create(user=user)
         return profile
+
+    @staticmethod
+    def language_of(user) -> str:
+        """The language the user chose on "My preferences", else the site's (e-mails, the calendar feed)."""
+        try:
+            language = user.profile.language
+        except ObjectDoesNotExist:
+            language = ""
+        return language or settings.LANGUAGE_CODE
 
 
 class AuditEntry(models.Model):

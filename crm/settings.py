@@ -41,11 +41,10 @@ INSTALLED_APPS = [
     "crm",
     "contacts",
     "notes",
+    "privacy",
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
-if env_bool("CRM_BENCH", False):  # the benchmark commands (bench/, see README "Performance")
-    INSTALLED_APPS.append("bench")
 
 # The REST API (api/, README "API"): personal tokens only, a page of 50 by keyset, a
 # request budget per token; the schema and its documentation page from drf-spectacular.
@@ -99,6 +98,8 @@ MIDDLEWARE = [
     # Records who made each change in the models' history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "crm.middleware.atomic_writes",
+    # A merged contact's old address leads to the survivor (only when the page would be a 404).
+    "privacy.middleware.merged_contact_redirect",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the locked-out page (AXES_* below).
@@ -267,6 +268,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relance <relance@localhost>"
 # Absolute links in e-mails and the calendar feed.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The most an imported .xlsx may hold once decompressed (a 100,000-row workbook: ~90 MB).
+# Retention (privacy): `manage.py purge_inactive` erases inactive contacts with no note
+# and no change for this many years; 0 turns the rule off.
+PRIVACY_RETENTION_YEARS = env_int("PRIVACY_RETENTION_YEARS", 0)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 
 # Security: strict by default, relaxed only for local development over http.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("healthz/", healthz, name="healthz"),  # for load balancers: no sign-in, no detail
     path("contacts/", include("contacts.urls")),
+    path("", include("privacy.urls")),  # /contacts/<pk>/erase/ … and /privacy/
     path("", include("notes.urls")),
     path("calendar/", include("notes.calendar_urls")),
     # Before the admin's own "view on site": that one redirects to any object of any model.

@@ -12,6 +12,7 @@ import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote as urlquote
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, F, Window
@@ -155,18 +156,22 @@ class Entry:
 
     Worked out in Python once per note: in a template every lookup, filter and
     include costs microseconds, and a grid shows a couple of hundred entries.
-    For the same reason the grids print {{ entry.html }}, the markup below (every
-    value escaped by format_html); the list view lays entries out itself.
+    For the same reason the pages print {{ entry.html }} (grids) and
+    {{ entry.row_html }} (the list), the markup below (every value escaped by
+    format_html). An in-place action answers with the same markup (notes.views).
     """
 
     pk: int
     state: State
-    url: str
+    url: str  # the note
+    contact_url: str
     contact: str
     time: str  # "" for a note without a time
     text: str  # the description's first line
     type: str
     assignee: str
+    actions_url: str = ""  # the note's action menu; "" for a user who may not change notes
+    back: str = ""  # the page's own address, for the menu without JavaScript
 
     @property
     def meta(self) -> str:
@@ -177,40 +182,87 @@ class Entry:
         title = f"{self.contact} · {self.type} · {self.assignee}"
         return f"{title} — {self.text}" if self.text else title
 
-    @property
-    def html(self) -> str:
+    def menu_link(self, container: str, shape: str) -> str:
+        if not self.actions_url:
+            return ""
+        return format_html(MENU_LINK_HTML, url=self.actions_url, back=self.back, shape=shape, container=container,
+                           words=pgettext("calendar entry", "Actions on this note"))
+
+    def html(self, notice: str = "", menu: str = "") -> str:
         return format_html(
             ENTRY_HTML, css=self.state.css, state=self.state.name, icon=self.state.icon, label=self.state.label,
             pk=self.pk, url=self.url, title=self.title, contact=self.contact,
             time=format_html(TIME_HTML, self.time) if self.time else "",
             text=format_html(TEXT_HTML, self.text) if self.text else "", meta=self.meta,
+            menu_link=self.menu_link(".cal-item", "cal"), notice=notice, menu=menu,
+        )
+
+    def row_html(self, notice: str = "", menu: str = "") -> str:
+        return format_html(
+            ROW_HTML, css=self.state.css, state=self.state.name, icon=self.state.icon, label=self.state.label,
+            pk=self.pk, url=self.url, contact_url=self.contact_url, contact=self.contact,
+            time=self.time or str(ALL_DAY), type=self.type,
+            assignee=self.assignee, text=self.text, menu_link=self.menu_link("tr", "agenda"), notice=notice,
+            menu=menu,
         )
 
 
+ALL_DAY = _("All day")
 # A month cell or week slot entry: the state in words for screen readers
-# (hidden), in colour and by icon for the eye.
+# (hidden), in colour and by icon for the eye; the entry opens the note, the
+# "…" beside it its actions (in place with htmx, else the note's action page).
 ENTRY_HTML = (
+    '<div class="cal-item" data-note="{pk}">'
     '<a class="cal-entry cal-{css}" href="{url}" data-state="{state}" data-note="{pk}" title="{title}">\n'
     '  <span class="cal-entry-main"><i class="bi {icon}" aria-hidden="true"></i> '
     '<span class="visually-hidden">{label}</span>{time} <span class="cal-contact">{contact}</span></span>\n'
     '  {text}\n'
     '  <span class="cal-meta">{meta}</span>\n'
-    '</a>'
+    '</a>{menu_link}{notice}{menu}</div>'
 )
 TIME_HTML = ' <span class="cal-time">{}</span>'
 TEXT_HTML = '<span class="cal-text">{}</span>'
+MENU_LINK_HTML = ('<a class="cal-act" href="{url}?next={back}" hx-get="{url}?shape={shape}" hx-target="closest {container}" '
+                  'hx-swap="outerHTML" title="{words}"><i class="bi bi-three-dots" aria-hidden="true"></i>'
+                  '<span class="visually-hidden">{words}</span></a>')
+ROW_HTML = (
+    '<tr class="cal-row cal-{css}" data-state="{state}" data-note="{pk}">\n'
+    '  <td class="cal-row-time text-nowrap">{time}</td>\n'
+    '  <td class="text-nowrap"><span class="cal-badge cal-{css}"><i class="bi {icon}" aria-hidden="true"></i> '
+    '<span>{label}</span></span></td>\n'
+    '  <td><a class="fw-semibold" href="{contact_url}">{contact}</a></td>\n'
+    '  <td>{type}</td>\n'
+    '  <td class="text-nowrap">{assignee}</td>\n'
+    '  <td class="cal-row-text"><a class="link-secondary" href="{url}">{text}</a> {menu_link}{notice}{menu}</td>\n'
+    '</tr>'
+)
+
+
+def entry_for(note: Note, *, may_change: bool, here: str) -> Entry:
+    """One note as an entry, on its own (the answer to an in-place action); the note has its
+    contact, type and assignee loaded."""
+    return Entry(
+        pk=note.pk, state=states()[note.state], url=note.get_absolute_url(),
+        contact_url=note.contact.get_absolute_url(), contact=note.contact.name,
+        time=time_format(note.time, get_format("TIME_FORMAT")) if note.time else "",
+        text=str(note) if note.description else "", type=note.type.label, assignee=user_label(note.assigned_to),
+        actions_url=reverse("notes:actions", args=[note.pk]) if may_change else "", back=urlquote(here),
+    )
 
 
 class EntryMaker:
     """Turns notes from load() into entries, with what they share (labels, formats) looked up once."""
 
-    def __init__(self, query: CalendarQuery):
+    def __init__(self, query: CalendarQuery, *, may_change: bool, here: str):
         self.states = states()
+        self.note_url = url_with_pk("notes:detail")  # Note.get_absolute_url
+        self.contact_url = url_with_pk("contacts:detail")  # Contact.get_absolute_url
+        self.actions_url = url_with_pk("notes:actions") if may_change else None
+        self.back = urlquote(here)
         self.time_format = get_format("TIME_FORMAT")
         self.times = {}
         self.users = query.user_labels
         self.types = {pk: note_type.label for pk, note_type in query.types.items()}
-        self.contact_url = url_with_pk("contacts:detail")  # Contact.get_absolute_url
 
     def __call__(self, note: Note) -> Entry:
         if note.time is None:
@@ -221,9 +273,10 @@ class EntryMaker:
         assignee = self.users.get(note.assigned_to_id) or user_label(note.assigned_to)
         note_type = self.types.get(note.type_id) or note.type.label
         return Entry(
-            pk=note.pk, state=self.states[note.state], url=self.contact_url(note.contact_id),
-            contact=note.contact_name, time=time, text=str(note) if note.description else "",
+            pk=note.pk, state=self.states[note.state], url=self.note_url(note.pk),
+            contact_url=self.contact_url(note.contact_id), contact=note.contact_name, time=time, text=str(note) if note.description else "",
             type=note_type, assignee=assignee,
+            actions_url=self.actions_url(note.pk) if self.actions_url else "", back=self.back,
         )
 
 
@@ -252,14 +305,15 @@ class Day:
         return format_date(self.date, pgettext("PHP date format for a day heading", "l j F Y"))
 
 
-def make_days(query: CalendarQuery, dates, notes: list[Note], *, month: int | None = None,
+def make_days(request, query: CalendarQuery, dates, notes: list[Note], *, month: int | None = None,
               counts: dict | None = None) -> list[Day]:
     """The days of a page with their notes (loaded in day order) and, when only the
     first few of each day were loaded, how many more each has."""
     by_day = defaultdict(list)
     for note in notes:
         by_day[note.date].append(note)
-    make_entry = EntryMaker(query)
+    make_entry = EntryMaker(query, may_change=request.user.has_perm("notes.change_note"),
+                            here=request.get_full_path())
     path = reverse("calendar:day")
     on = today()
     days = []
@@ -298,7 +352,7 @@ def month(request):
     weeks = calendar.Calendar(first_weekday()).monthdatescalendar(first.year, first.month)
     start, end = weeks[0][0], weeks[-1][-1]
     notes = visible_notes(request, query, start, end)
-    days = make_days(query, [day for week in weeks for day in week],
+    days = make_days(request, query, [day for week in weeks for day in week],
                      first_notes(notes, slot=[F("date")], per_slot=CELL_ENTRIES),
                      month=first.month, counts=counts_by(notes, "date"))
     return render(request, "notes/calendar_month.html", {
@@ -321,7 +375,7 @@ def week(request):
     dates = [start + datetime.timedelta(days=offset) for offset in range(7)]
     notes = visible_notes(request, query, dates[0], dates[-1]).annotate(hour=ExtractHour("time"))
     counts = counts_by(notes, "date", "hour")
-    days = make_days(query, dates, first_notes(notes, slot=[F("date"), F("hour")], per_slot=SLOT_ENTRIES))
+    days = make_days(request, query, dates, first_notes(notes, slot=[F("date"), F("hour")], per_slot=SLOT_ENTRIES))
     hours_used = [hour for _date, hour in counts if hour is not None]
     hours = range(min([DAY_START, *hours_used]), max([DAY_END, *hours_used]) + 1)
     slots = {}
@@ -359,7 +413,7 @@ def agenda(request):
     return render(request, "notes/calendar_agenda.html", {
         **page_context(query, "agenda", previous=first - AGENDA_DAYS * ONE_DAY, next=first + AGENDA_DAYS * ONE_DAY),
         "heading": week_heading(first, last),
-        "days": make_days(query, sorted(counts), loaded, counts=counts),
+        "days": make_days(request, query, sorted(counts), loaded, counts=counts),
         "has_notes": bool(counts),
     })
 
@@ -374,7 +428,7 @@ def day(request):
     return render(request, "notes/calendar_agenda.html", {
         **page_context(query, "day", previous=query.day - ONE_DAY, next=query.day + ONE_DAY),
         "heading": Day(query.day, "").label,
-        "days": make_days(query, [query.day], notes),
+        "days": make_days(request, query, [query.day], notes),
         "has_notes": bool(notes),
         "page": page,
         "page_query": query_without(request, "page"),

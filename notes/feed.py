@@ -26,9 +26,9 @@ from django.views.decorators.http import require_POST, require_safe
 from icalendar import Timezone
 
 from crm.links import url_with_pk
+from crm.models import Profile
 from notes.calendar_views import add_months
 from notes.models import CalendarFeed, Note, NoteType, today
-from notes.reminders import user_language
 
 # What calendar apps need: the last month's history and the year ahead. Six
 # months back made a busy rep's feed 15,000 events (seven megabytes, twenty
@@ -95,7 +95,7 @@ def feed_etag(owner, *, on: datetime.date, count: int, notes_changed, contacts_c
     day; such a client sees a deletion alone, or a new language, the next day (apps send ETags).
     """
     key = "|".join(str(part) for part in [
-        FEED_FORMAT, on, settings.SITE_URL, settings.TIME_ZONE, user_language(owner), alarm_minutes(owner),
+        FEED_FORMAT, on, settings.SITE_URL, settings.TIME_ZONE, Profile.language_of(owner), alarm_minutes(owner),
         owner.get_full_name() or owner.get_username(), owner.has_perm("notes.view_admin_only_note"),
         count, notes_changed, contacts_changed,
     ])
@@ -197,7 +197,7 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
     zone = settings.TIME_ZONE
     host = urlsplit(settings.SITE_URL).hostname or "relance"  # UIDs are unique on this host's name
     contact_url = url_with_pk("contacts:detail")  # Contact.get_absolute_url
-    with translation.override(user_language(owner)):
+    with translation.override(Profile.language_of(owner)):
         summaries = (_("%(type)s – %(contact)s"), _("✓ %(type)s – %(contact)s"))
         name = _("Relance – %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
         minutes = alarm_minutes(owner)

@@ -1,3 +1,5 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedForm
 from crm.text import user_name
-from notes.models import Note, NoteType
+from notes.models import Note, NoteType, today
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -89,3 +91,57 @@ class NoteForm(VersionedForm):
             with transaction.atomic():
                 self.save_checked(note)
         return note
+
+
+# The in-place actions (notes/quick.py): small forms, every value checked before anything changes.
+TOMORROW, NEXT_WEEK, ON_DATE = "tomorrow", "next_week", "date"
+
+
+class QuickForm(forms.Form):
+    """What every in-place action on a note posts: the version the user saw (required)."""
+
+    version = forms.IntegerField(min_value=0, error_messages={
+        "required": _("Open the page again before changing this note: the action did not say which version it changes."),
+    })
+
+
+class DoneForm(QuickForm):
+    """Mark done (done=1) or not done (done=0): a state, not a toggle, so a repeated click changes nothing."""
+
+    done = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1",
+                                  required=False, empty_value=None)
+
+
+class RescheduleForm(QuickForm):
+    when = forms.ChoiceField(choices=[(TOMORROW, _("Tomorrow")), (NEXT_WEEK, _("Next week")), (ON_DATE, _("On a date"))])
+    date = forms.DateField(label=_("New date"), required=False, input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        cleaned = super().clean()
+        day = today()
+        when = cleaned.get("when")
+        if when == TOMORROW:
+            cleaned["new_date"] = day + datetime.timedelta(days=1)
+        elif when == NEXT_WEEK:
+            cleaned["new_date"] = day + datetime.timedelta(days=7)
+        elif when == ON_DATE:
+            chosen = cleaned.get("date")
+            if chosen is None:
+                if "date" not in self.errors:
+                    self.add_error("date", _("Choose the new date."))
+            elif chosen < day:
+                self.add_error("date", _("Choose today or a later date."))
+            elif chosen > day + datetime.timedelta(days=3660):
+                self.add_error("date", _("Choose a date within ten years."))
+            else:
+                cleaned["new_date"] = chosen
+        return cleaned
+
+
+class LogForm(forms.Form):
+    """« Noter un appel / un courriel »: a one-line done note on a contact."""
+
+    type = NoteTypeChoiceField(label=_("Type"), queryset=NoteType.objects.filter(is_active=True))
+    text = forms.CharField(label=_("What happened"), max_length=500, error_messages={
+        "required": _("Write what happened in a few words."),
+    })

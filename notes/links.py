@@ -1,7 +1,8 @@
 from crm.links import url_with_pk
 
 # A note row's buttons: key in the template → URL name.
-NOTE_ACTIONS = {"done": "notes:toggle_done", "pin": "notes:toggle_pin", "edit": "notes:update", "delete": "notes:delete"}
+NOTE_ACTIONS = {"done": "notes:toggle_done", "pin": "notes:toggle_pin", "edit": "notes:update", "delete": "notes:delete",
+                "reschedule": "notes:reschedule"}
 
 
 def with_links(notes) -> list:

@@ -5,46 +5,33 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact
 from crm.concurrency import Versioned
-from crm.defaults import DefaultQuerySet, HasDefault, list_constraints
+from crm.defaults import list_constraints
 from crm.history import FEMININE_KINDS
+from crm.lists import ListEntry
 
 
-class NoteType(HasDefault):
+class NoteType(ListEntry):
     """A configurable kind of note (meeting, phone call, ...), labelled in both languages.
     The note form preselects the default one (« Note » as shipped)."""
 
-    label_fr = models.CharField(_("French label"), max_length=100)
-    label_en = models.CharField(_("English label"), max_length=100)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive types are no longer offered; old notes keep them.")
     )
 
-    objects = DefaultQuerySet.as_manager()
-
     default_inactive_message = _("The default type must be active.")
     default_unticked_message = _("The notes need a default type: tick “Default” on another type instead.")
 
-    class Meta:
+    class Meta(ListEntry.Meta):
         verbose_name = _("note type")
         verbose_name_plural = _("note types")
-        ordering = ["order", "pk"]
         constraints = [
             *list_constraints("notetype"),
         ]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
 
 
 def today() -> datetime.date:
@@ -126,7 +113,11 @@ class Note(Versioned):
         verbose_name = _("note")
         verbose_name_plural = _("notes")
         ordering = ["-is_pinned", "-date", "-time", "-pk"]
-        permissions = [("view_admin_only_note", _("Can see admin-only notes"))]
+        permissions = [
+            ("view_admin_only_note", _("Can see admin-only notes")),
+            # « Ma journée » of every representative (notes/team.py): managers.
+            ("view_team_day", _("Can see the team's day")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_done=False, done_at__isnull=True) | Q(is_done=True),
@@ -143,6 +134,11 @@ class Note(Versioned):
             # (note_calendar_idx, covering the calendar, is written by hand in migration 0006.)
             # The home page's pinned notes: a small slice of a large table.
             models.Index(fields=["-date", "-id"], condition=Q(is_pinned=True), name="note_pinned_date_idx"),
+            # The team view (notes/team.py): each representative's first open actions by date, and
+            # their counts, from a small index (open actions are about an eighth of the notes)
+            # that the planner cannot trade for a walk along note_date_idx.
+            models.Index(fields=["assigned_to", "date", "time", "id"], condition=Q(is_done=False),
+                         name="note_open_assignee_idx"),
             # The API's notes of a contact, newest first (api/filters.py NOTE_ORDERINGS): a page of 50
             # of a 5,000-note file read from the index (35 → 1 ms at scale L).
             models.Index(fields=["contact", "-date", "-id"], name="note_contact_date_idx"),

@@ -27,6 +27,7 @@ def contact_notes(request, contact) -> dict:
     note_filter = ContactNoteFilter(request.GET, queryset=notes)
     page = paginate(request, note_filter.qs, per_page=20)
     page.object_list = with_links(page.object_list)
+    note_types = list(NoteType.objects.all())  # one query for the filter menu and « Noter un appel »
     return {
         "contact": contact,
         "page": page,
@@ -34,7 +35,10 @@ def contact_notes(request, contact) -> dict:
         "here": request.get_full_path(),
         # The two filter menus are written out by the template: Django's select
         # widget renders a sub-template per option, which cost more than the notes.
-        "type_choices": [(str(note_type.pk), note_type.label) for note_type in NoteType.objects.all()],
+        "type_choices": [(str(note_type.pk), note_type.label) for note_type in note_types],
+        "log_types": [note_type for note_type in note_types if note_type.is_active],
+        "log_type": next((note_type.pk for note_type in note_types if note_type.is_default and note_type.is_active),
+                         None),
         "state_choices": ContactNoteFilter.STATES,
         "chosen": {"type": request.GET.get("type", ""), "state": request.GET.get("state", "")},
     }

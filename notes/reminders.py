@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -27,21 +26,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from crm.models import Profile
 from notes.models import Note, ReminderLog, today
 
 # How long a claim protects a digest that is being sent: far longer than a send can take (the
 # SMTP connection times out after 30 s), short enough that a digest left by a run that died
 # goes out the same morning.
 CLAIM_LEASE = datetime.timedelta(minutes=10)
-
-
-def user_language(user) -> str:
-    """The language the user chose on "My preferences", else the site's."""
-    try:
-        language = user.profile.language
-    except ObjectDoesNotExist:
-        language = ""
-    return language or settings.LANGUAGE_CODE
 
 
 def recipients(day: datetime.date, *, now: datetime.datetime):
@@ -93,7 +84,7 @@ def digest(user, notes: list[Note], day: datetime.date) -> EmailMultiAlternative
     """The user's digest in their language: the plain-text body and the same in HTML (note text
     escaped), each action with a link to its note and one to mark it done."""
     lines = [DigestLine.of(note) for note in notes]
-    with translation.override(user_language(user)):
+    with translation.override(Profile.language_of(user)):
         context = {
             "user": user,
             "day": day,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import views
+from notes import team, views
 
 app_name = "notes"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("notes/<int:pk>/done/", views.note_toggle_done, name="toggle_done"),
     path("notes/<int:pk>/mark-done/", views.note_mark_done, name="mark_done"),
     path("notes/<int:pk>/pin/", views.note_toggle_pin, name="toggle_pin"),
+    path("notes/<int:pk>/reschedule/", views.note_reschedule, name="reschedule"),
+    path("notes/<int:pk>/actions/", views.note_actions, name="actions"),
+    path("contacts/<int:contact_pk>/log/", views.contact_log, name="log"),
+    path("team/", team.team_day, name="team"),
 ]

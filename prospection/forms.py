@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.forms import AccountManagerForm
 from crm.concurrency import VersionedForm
 from crm.formatting import format_number
+from crm.language import is_english
 from crm.text import user_name
 from prospection.models import Category, LostReason, Opportunity, Product, Stage
 
@@ -39,7 +40,7 @@ def normalize_amount(text: str, language: str) -> str:
         thousands = "." if decimal_mark == "," else ","
         return text.replace(thousands, "").replace(decimal_mark, ".")
     if "," in text:
-        if language.startswith("en") and THOUSANDS_WITH_COMMAS.match(text):
+        if is_english(language) and THOUSANDS_WITH_COMMAS.match(text):
             return text.replace(",", "")
         return text.replace(",", ".")
     return text

@@ -8,14 +8,15 @@ from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Round
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from contacts.models import Contact, ContactPerson
 from crm.concurrency import Versioned
-from crm.defaults import DefaultQuerySet, HasDefault, list_constraints
+from crm.defaults import list_constraints
 from crm.history import FEMININE_KINDS
+from crm.lists import ListEntry
 from prospection.expressions import OpportunityTotal
 
 # Success bands of the dashboard chart: a band holds its lower bound; 100 % is in the last.
@@ -32,40 +33,6 @@ def band_label(index: int) -> str:
 
 def band_choices() -> list[tuple[int, str]]:
     return [(index, band_label(index)) for index in range(len(BANDS))]
-
-
-class ListEntryQuerySet(DefaultQuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-    def offered(self, current_id=None):
-        """Active entries, plus the one a row already holds even if it was deactivated."""
-        return self.filter(Q(is_active=True) | Q(pk=current_id)) if current_id else self.active()
-
-
-class ListEntry(HasDefault):
-    """A configurable list value (admin), labelled in both languages; the form preselects the default."""
-
-    label_fr = models.CharField(_("French label"), max_length=100)
-    label_en = models.CharField(_("English label"), max_length=100)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(
-        _("active"), default=True,
-        help_text=_("Inactive values are no longer offered; opportunities keep them."),
-    )
-
-    objects = ListEntryQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "pk"]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
 
 
 class Product(ListEntry):

@@ -7,7 +7,6 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from contacts.access import get_contact_for_user
 from crm.concurrency import StaleEdit
 from crm.csv_export import csv_response
 from crm.history import history_entries
+from crm.language import is_english
 from crm.pagination import paginate, query_without
 from crm.text import user_name
 from prospection import chart
@@ -133,7 +133,7 @@ def export(request):
     users) are read once into dictionaries (4 small queries): no model
     instance per row, which was most of the time at 100,000 rows.
     """
-    reason_label = "lost_reason__label_en" if (get_language() or "fr").startswith("en") else "lost_reason__label_fr"
+    reason_label = "lost_reason__label_en" if is_english() else "lost_reason__label_fr"
     opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS, reason_label)
     products = {product.pk: product.label for product in Product.objects.all()}
     stages = {stage.pk: (stage.label, stage.outcome, stage.probability) for stage in Stage.objects.all()}

@@ -17,3 +17,15 @@ def note_row(context, note):
 def state_badge(note):
     """{% state_badge note %}: the note's state in colour, by icon and in words."""
     return rows.state_badge(note.state)
+
+
+@register.simple_tag(takes_context=True)
+def home_item(context, note):
+    """{% home_item note %}: a note on « Ma journée » with its in-place actions (notes/rows.py).
+    The renderer is made once a page and kept on the request."""
+    request = context["request"]
+    items = getattr(request, "_home_items", None)
+    if items is None:
+        items = request._home_items = rows.HomeItems(request, csrf_token=str(context["csrf_token"]),
+                                                     show_assignee=context.get("show_assignee", False))
+    return items(note)

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 
-from bench import runner
+from bench import floor, runner
 from bench.seed import SCALES, is_seeded, seed
 from contacts.models import Contact
 from notes.models import Note
@@ -71,3 +71,26 @@ def test_board_move_case_moves_a_card_back_and_forth_with_its_current_version(be
     # Three moves here: the card left its stage once more than it came back.
     assert Opportunity.objects.get(pk=pk).stage_id != stage_before
     assert "board_move" in {p.name for p in runner.default_pages(("rep",))}
+
+
+def test_the_floor_is_the_contact_files_html_behind_the_sign_in_and_each_page_gets_its_ratio(
+        bench_data, tmp_path, settings, client):
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.BENCH_FLOOR_FILE = str(tmp_path / "floor.html")
+    pages = [page for page in runner.default_pages(("rep",)) if page.name == "contact_file_ordinary"]
+
+    results = runner.measure_pages(pages, repeat=2, warmup=0)
+
+    floor_row, page_row = results
+    assert floor_row.name == "floor" and page_row.name == "contact_file_ordinary"
+    assert page_row.extra["floor_ms"] > 0
+    assert page_row.extra["ratio"] == round(page_row.median_ms / page_row.extra["floor_ms"], 1)
+    # The same HTML as the contact file, served to a signed-in user only.
+    served = runner.client_for("bench-rep").get(floor.FLOOR_URL)
+    assert served.status_code == 200
+    assert served.content.decode() == floor.floor_file().read_text().removeprefix("{% verbatim %}").removesuffix(
+        "{% endverbatim %}")
+    assert runner.ordinary_contact().name in served.content.decode()
+    assert abs(len(served.content) - page_row.bytes) < 200  # the same page, but for its CSRF token
+    assert client.get(floor.FLOOR_URL).status_code == 302  # signed out: the sign-in page
+    assert "× floor" in runner.format_report(runner.build_report(results, scale="XS", repeat=2, warmup=0))

@@ -38,7 +38,7 @@ def test_rep_sees_history_note_and_follow_up_on_the_calendar(page, rep):
     screenshot(page, "calendar-month-fr-next")
 
     # The list view shows both at once, tells them apart in words too, and each
-    # entry leads to the contact.
+    # entry leads to the contact; its text opens the note (issue 18).
     page.get_by_role("link", name="Aujourd’hui").click()
     page.get_by_role("link", name="Liste").click()
     expect(page.locator(".cal-row", has_text=HISTORY)).to_contain_text("Note d’historique")

@@ -52,12 +52,12 @@ def test_header_calendar_icon_leads_to_the_month(rep_client):
 
 # What a note looks like -------------------------------------------------------
 
-def test_month_shows_type_contact_assignee_and_links_to_the_contact(rep_client, rep):
+def test_month_shows_type_contact_assignee_and_links_to_the_note(rep_client, rep):
     contact = ContactFactory(name="Boulangerie Saint-Roch")
     note = NoteFactory(assigned_to=rep, contact=contact, date=D(2026, 11, 12))
     html = page(rep_client, date="2026-11-12")
     assert shown(html, note)
-    assert f'href="{contact.get_absolute_url()}"' in html
+    assert f'href="{note.get_absolute_url()}"' in html  # issue 18: an entry opens the note
     assert "Boulangerie Saint-Roch" in html
     assert note.type.label_fr in html
     assert "Luc Gagnon" in html
