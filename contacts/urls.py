@@ -1,11 +1,12 @@
 from django.urls import path
 
-from contacts import views
+from contacts import bulk, views
 
 app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="list"),
     path("export.csv", views.contact_export, name="export"),
+    path("bulk/", bulk.contact_bulk, name="bulk"),
     path("new/", views.contact_create, name="create"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_update, name="update"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from contacts import services
 from contacts.access import get_contact_for_user, get_person_for_user
+from contacts.bulk import contacts_bulk
 from contacts.filters import ContactFilter
 from contacts.forms import ContactForm, ContactPersonForm
 from contacts.models import Contact
@@ -49,6 +50,8 @@ def contact_list(request):
         "sort_query": query_without(request, "page", "ordering"),
         "ordering": contact_filter.current_ordering,
         "export_query": query_without(request, "page"),
+        "list_query": query_without(request, "page"),
+        "bulk_actions": contacts_bulk().offered(request.user) if request.user.has_perm("contacts.change_contact") else [],
     })
 
 

@@ -1,5 +1,7 @@
 """Relance settings, read from the environment (see the README's table)."""
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,9 +44,11 @@ INSTALLED_APPS = [
     "contacts",
     "notes",
     "privacy",
+    "search",  # the header search: each app registers what it finds (search_sources.py)
 ]
 if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
+INSTALLED_APPS.append("dataimport")  # import pages, background jobs, the import log (after the apps it imports)
 
 # The REST API (api/, README "API"): personal tokens only, a page of 50 by keyset, a
 # request budget per token; the schema and its documentation page from drf-spectacular.
@@ -157,6 +161,17 @@ if env_str("REDIS_URL"):
         "BACKEND": "crm.cache.ResilientRedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }
+# Background jobs' live progress and heartbeat (dataimport/jobs.py): the import's own transaction may
+# hold the database's write lock, so not in the database. Several hosts: Redis (REDIS_URL) is shared;
+# otherwise a file cache, read by the web server and the workers of this one host.
+CACHES["jobs"] = (
+    {**CACHES["default"], "KEY_PREFIX": "jobs"} if env_str("REDIS_URL") else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("JOB_PROGRESS_DIR", os.path.join(tempfile.gettempdir(), "relance-job-progress")),
+    }
+)
+# A job whose worker gave no sign of life for this long is marked failed (its heartbeat: every 2 s).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30)
 # Sessions stay in the database, whatever the cache: a Redis outage or flush
 # must not sign everyone out, and every app server reads the same sessions.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -272,6 +287,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # and no change for this many years; 0 turns the rule off.
 PRIVACY_RETENTION_YEARS = env_int("PRIVACY_RETENTION_YEARS", 0)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+# The largest file the import page takes (kept in the database, 1 MB a row, until imported).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 # Security: strict by default, relaxed only for local development over http.
 SECURE_CSP = {

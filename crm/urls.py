@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("privacy.urls")),  # /contacts/<pk>/erase/ … and /privacy/
     path("", include("notes.urls")),
     path("calendar/", include("notes.calendar_urls")),
+    path("imports/", include("dataimport.urls")),
+    path("search/", include("search.urls")),
     # Before the admin's own "view on site": that one redirects to any object of any model.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(admin_access.view_on_site)),
     path("admin/", admin.site.urls),

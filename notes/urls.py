@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import team, views
+from notes import activities, team, views
 
 app_name = "notes"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("notes/<int:pk>/actions/", views.note_actions, name="actions"),
     path("contacts/<int:contact_pk>/log/", views.contact_log, name="log"),
     path("team/", team.team_day, name="team"),
+    # « Activités »: the notes list, its export and its bulk changes (notes/activities.py).
+    path("notes/", activities.activity_list, name="activities"),
+    path("notes/export.csv", activities.activity_export, name="activities_export"),
+    path("notes/bulk/", activities.activity_bulk, name="activities_bulk"),
 ]

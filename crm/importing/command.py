@@ -1,4 +1,6 @@
-"""The shared shape of the import commands: a file and four options."""
+"""The shared shape of the import commands: a file and five options."""
+
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -30,14 +32,18 @@ class ImportCommand(BaseCommand):
                             help=gettext("Update the rows that already exist instead of refusing them."))
         parser.add_argument("--encoding", help=gettext("The file's encoding, e.g. cp1252 (detected when not given)."))
         parser.add_argument("--delimiter", help=gettext("The column separator: , ; or tab (detected when not given)."))
+        parser.add_argument("--ignore-unknown", action="store_true",
+                            help=gettext("Leave out the columns whose name is not known (they are listed) instead "
+                                         "of refusing the file."))
 
-    def handle(self, *args, file, dry_run, update, encoding, delimiter, **options):
+    def handle(self, *args, file, dry_run, update, encoding, delimiter, ignore_unknown=False, **options):
         # Messages in the site's language, whatever the shell's.
         with translation.override(settings.LANGUAGE_CODE):
             try:
                 importer = self.importer(
                     update=update, dry_run=dry_run, encoding=encoding, delimiter=delimiter_option(delimiter),
                     progress=Progress(self.stderr if self.stderr.isatty() else None),
+                    ignore_unknown=ignore_unknown, origin="command", file_name=os.path.basename(file),
                 )
                 report = importer.run(file)
             except SourceError as error:

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -186,11 +187,25 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class Inspection:
+    """What Importer.inspect() found; encoding and delimiter are None for workbooks."""
+
+    encoding: str | None
+    delimiter: str | None
+    header: list[str]
+    matched: list[str]
+    columns: list[Column]
+    rows: list[Row]
+    errors: list[str]
+
+
+@dataclass
 class Report:
     lines: list[str]
     seconds: float
     dry_run: bool
     rows: int
+    ignored: list[str] = dataclass_field(default_factory=list)  # the columns left out (--ignore-unknown, the page's menu)
 
 
 class Progress:
@@ -203,12 +218,14 @@ class Progress:
         self.label = ""
         self.shown_at = 0.0
 
-    def start(self, label: str) -> None:
+    def start(self, label: str, *, total: int | None = None) -> None:
+        """A new pass: "check" or "write" (`label` is what a terminal shows); `total` rows when known."""
         self.label = label
         self.shown_at = 0.0
         self.update(0.0, force=True)
 
-    def update(self, fraction: float, *, force: bool = False) -> None:
+    def update(self, fraction: float, *, force: bool = False, rows: int | None = None) -> None:
+        """`fraction` of the pass done; `rows` the rows done so far (for those who show them)."""
         if self.stream is None:
             return
         now = time.monotonic()
@@ -231,12 +248,23 @@ class Importer:
 
     batch_size = 2000
 
-    def __init__(self, *, update=False, dry_run=False, encoding=None, delimiter=None, progress=None):
+    def __init__(self, *, update=False, dry_run=False, encoding=None, delimiter=None, progress=None,
+                 mapping=None, ignore_unknown=False, user=None, origin="command", file_name=""):
+        """mapping: {header position: column key, or "" to ignore the column}, as the import page sets it
+        (the other columns are matched by name); ignore_unknown: skip unknown columns instead of refusing
+        the file; user, origin ("command" or "web") and file_name: what the import log records."""
         self.update = update
         self.dry_run = dry_run
         self.encoding = encoding
         self.delimiter = delimiter
         self.progress = progress or Progress()
+        self.mapping = {int(index): key for index, key in (mapping or {}).items()}
+        self.ignore_unknown = ignore_unknown
+        self.ignored: list[str] = []
+        self.user = user
+        self.origin = origin
+        self.file_name = file_name
+        self.before_commit: list[Callable[[], None]] = []  # run last inside the import's transaction
         self.errors: list[tuple] = []
         self.error_count = 0
         self.writing = False  # False in the check pass, True in the write pass
@@ -280,6 +308,10 @@ class Importer:
         """After the check pass: whether the write pass has anything to write."""
         return True
 
+    def tallies(self) -> dict[str, dict]:
+        """What the import counted, by what it counts: {"contacts": {"created": 3, ...}, "people": {...}}."""
+        return {name: vars(value).copy() for name, value in vars(self).items() if isinstance(value, Tally)}
+
     # Errors -------------------------------------------------------------------
 
     def error(self, row: Row | int, key: str | None, message) -> None:
@@ -313,14 +345,21 @@ class Importer:
     def run(self, path) -> Report:
         """Check the whole file, then (unless a dry run) write it in one transaction.
 
-        Raises ImportFailed, with nothing written, when anything is wrong.
+        Raises ImportFailed, with nothing written, when anything is wrong. Every
+        run is recorded by `journal` (the import log), a dry run too.
         """
         started = time.monotonic()
+        entry = journal.begin(self)
         try:
-            self.source = open_source(path, encoding=self.encoding, delimiter=self.delimiter,
-                                      vcard_reader=self.vcard_reader())
-        except SourceError as error:
-            raise ImportFailed([str(error)]) from None
+            report = self._run(path, started, entry)
+        except ImportFailed as failure:
+            journal.failed(entry, self, failure, time.monotonic() - started)
+            raise
+        journal.finished(entry, self, report)
+        return report
+
+    def _run(self, path, started, entry) -> Report:
+        self.source = self.open(path)
         try:
             with tempfile.TemporaryFile() as spill:
                 if self.dry_run:
@@ -328,17 +367,81 @@ class Importer:
                 else:
                     # One transaction for both passes: what the check found is
                     # still true when writing (on SQLite, other writers wait).
-                    with transaction.atomic():
+                    with transaction.atomic(), writing.history_by(journal.reason(entry), self.user):
                         batches = self._check_pass(spill)
                         if self.changes():
                             self._write_pass(spill, batches)
+                        journal.commit(entry, self, time.monotonic() - started)
+                        for step in self.before_commit:
+                            step()
         except DatabaseError as error:
             raise ImportFailed([_("The database refused the import, nothing was written: %(error)s")
                                 % {"error": error}]) from None
         finally:
             self.source.close()
         return Report(lines=self.summary(), seconds=time.monotonic() - started, dry_run=self.dry_run,
-                      rows=self.rows_read)
+                      rows=self.rows_read, ignored=self.ignored)
+
+    def open(self, path):
+        """The file's source, past an Excel `sep=;` first line; ImportFailed when it cannot be read."""
+        try:
+            source = open_source(path, encoding=self.encoding, delimiter=self.delimiter,
+                                 vcard_reader=self.vcard_reader())
+            declared = separator_line(source)
+            if declared is not None:
+                if declared != source.delimiter:
+                    source.close()
+                    source = open_source(path, encoding=self.encoding, delimiter=declared)
+                source = SeparatorLineSource(source)
+        except SourceError as error:
+            raise ImportFailed([str(error)]) from None
+        return source
+
+    def matching(self, header) -> list[str]:
+        """The column key each header position is matched to by name ("" when none): what the import
+        page shows before anyone changes it, and what the commands do."""
+        by_name = {}
+        for column in self.get_columns():
+            for name in column.accepted:
+                by_name[header_key(name)] = column.key
+        return [by_name.get(header_key(name), "") for name in header]
+
+    def inspect(self, path, *, rows: int = 5) -> "Inspection":
+        """The file as the import page shows it: its encoding and separator, its header, each column's
+        match (self.mapping first, then by name) and its first rows parsed as they will be stored, with
+        the errors of those rows and of the header. Reads only the first rows; writes nothing."""
+        self.source = self.open(path)
+        try:
+            header = [str(name if name is not None else "").strip() for name in self.source.header]
+            matched = self.matching(header)
+            for index, key in self.mapping.items():
+                if index < len(matched):
+                    matched[index] = key
+            # Unknown columns are shown as ignored: the page asks what they are.
+            self.mapping = dict(enumerate(matched))
+            errors, preview = [], []
+            try:
+                plan = [(step.index, step.column.key, None if step.plain_text else step.column.parse,
+                         step.max_length, step) for step in self._map_header()]
+            except ImportFailed as failure:
+                errors, plan = failure.errors, None
+            if plan is not None:
+                for number, cells in self.source.rows():
+                    row = self._parse(number, cells, plan)
+                    if row is not None:
+                        preview.append(row)
+                    if len(preview) >= rows:
+                        break
+                self._flush_errors()
+                errors = self.errors
+            return Inspection(
+                encoding=getattr(self.source, "encoding", None), delimiter=getattr(self.source, "delimiter", None),
+                header=header, matched=matched, columns=self.get_columns(), rows=preview, errors=errors,
+            )
+        except SourceError as error:
+            raise ImportFailed([str(error)]) from None
+        finally:
+            self.source.close()
 
     def _map_header(self):
         columns = self.get_columns()
@@ -346,14 +449,23 @@ class Importer:
         for column in columns:
             for name in column.accepted:
                 by_name[header_key(name)] = column
+        by_key = {column.key: column for column in columns}
         plan, unknown, seen, self.blank_positions = [], [], {}, []
         for index, name in enumerate(self.source.header):
             key = header_key(name)
-            if not key:
+            if index in self.mapping:
+                column = by_key.get(self.mapping[index])
+                if column is None:  # "" (or a field this importer does not have): ignored
+                    self.ignored.append(str(name).strip() or _("column %(position)s") % {"position": index + 1})
+                    continue
+            elif not key:
                 self.blank_positions.append(index)
                 continue
-            column = by_name.get(key)
-            if column is None:
+            else:
+                column = by_name.get(key)
+            if column is None and self.ignore_unknown:
+                self.ignored.append(str(name).strip())
+            elif column is None:
                 unknown.append(str(name).strip())
             elif column.key in seen:
                 raise ImportFailed([_("The columns “%(first)s” and “%(second)s” are the same column; keep one.")
@@ -435,7 +547,7 @@ class Importer:
                 for step in self._map_header()]
         self.writing = False
         self.reset()
-        self.progress.start(_("Checking"))
+        self.progress.start(_("Checking"), total=getattr(self.source, "total_rows", None))
         batch, batches, rows = [], 0, 0
         for number, cells in self._rows():
             row = self._parse(number, cells, plan)
@@ -443,10 +555,12 @@ class Importer:
                 continue
             batch.append(row)
             rows += 1
+            if not rows % 256:  # the bar moves while a batch is read, not only once it is checked
+                self.progress.update(self.source.fraction(), rows=rows)
             if len(batch) >= self.batch_size:
                 batches += self._check(batch, spill)
                 batch = []
-                self.progress.update(self.source.fraction())
+                self.progress.update(self.source.fraction(), rows=rows)
         if batch:
             batches += self._check(batch, spill)
         self.progress.done()
@@ -474,13 +588,16 @@ class Importer:
         spill.seek(0)
         self.writing = True
         self.reset()
-        self.progress.start(_("Importing"))
+        self.progress.start(_("Importing"), total=self.rows_read)
+        rows = 0
         # PostgreSQL indexes what one batch inserted while Python reads and plans the next.
         with writing.copies_in_background():
             for done in range(batches):
-                self.write_batch([Row(number, row_values) for number, row_values in pickle.load(spill)])
+                batch = [Row(number, row_values) for number, row_values in pickle.load(spill)]
+                self.write_batch(batch)
                 self._stop_on_errors()
-                self.progress.update((done + 1) / batches)
+                rows += len(batch)
+                self.progress.update((done + 1) / batches, rows=rows)
             self.finish()
         self._stop_on_errors()
         self.progress.done()
@@ -493,6 +610,73 @@ class Importer:
             raise ImportFailed(self.errors, self.error_count)
 
 
+# A first line "sep=;" is how Excel is told a CSV file's separator; it writes one too.
+SEPARATOR_LINE = re.compile(r"\ufeff?sep=(.)\Z", re.IGNORECASE)
+
+
+def separator_line(source) -> str | None:
+    """The separator a CSV file's `sep=X` first line declares, or None."""
+    delimiter = getattr(source, "delimiter", None)
+    if delimiter is None:
+        return None
+    # Read with ";", "sep=;" is ["sep=", ""]: joined again, it is the line as written.
+    match = SEPARATOR_LINE.match(delimiter.join(str(cell) for cell in source.header).strip(" \r\n"))
+    return match.group(1) if match else None
+
+
+class SeparatorLineSource:
+    """A CSV source past its `sep=` line: the next line is the header. Rows keep the numbers Excel
+    shows, which hides the `sep=` line (the header is row 1)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.row_word = source.row_word
+        self.delimiter = source.delimiter
+        self.encoding = getattr(source, "encoding", None)
+        self.rows_iter = source.rows()
+        try:
+            self.header = next(self.rows_iter)[1]
+        except StopIteration:
+            source.close()
+            raise SourceError(_("The file is empty.")) from None
+
+    def rows(self):
+        for number, cells in self.rows_iter:
+            yield number - 1, cells
+
+    def fraction(self) -> float:
+        return self.source.fraction()
+
+    def close(self):
+        self.source.close()
+
+
+class Journal:
+    """Where imports are recorded: nothing here; the import log (dataimport) puts its own in `journal`.
+
+    begin() is called before anything is read, outside any transaction; commit() last inside the
+    import's transaction (what it writes is committed with the import, or not at all); finished()
+    and failed() after. reason(entry) is the history rows' change reason."""
+
+    def begin(self, importer):
+        return None
+
+    def reason(self, entry) -> str:
+        return writing.IMPORT_REASON
+
+    def commit(self, entry, importer, seconds: float) -> None:
+        pass
+
+    def finished(self, entry, importer, report: Report) -> None:
+        pass
+
+    def failed(self, entry, importer, failure: ImportFailed, seconds: float) -> None:
+        pass
+
+
+journal = Journal()
+
+
 def elapsed(seconds: float) -> str:
     return formats.number_format(round(seconds, 1), 1, use_l10n=True)
 
@@ -502,6 +686,9 @@ def report_lines(report: Report) -> list[str]:
     lines = []
     if report.dry_run:
         lines.append(_("Dry run: every row is valid; nothing was written. The import would give:"))
+    if report.ignored:
+        lines.append(ngettext("Ignored column: %(names)s.", "Ignored columns: %(names)s.", len(report.ignored))
+                     % {"names": ", ".join(_("“%(name)s”") % {"name": name} for name in report.ignored)})
     lines += report.lines
     numbers = {"count": report.rows, "seconds": elapsed(report.seconds)}
     if report.dry_run:

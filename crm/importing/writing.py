@@ -17,6 +17,7 @@ COPYs run in a worker thread, so that the database's index work overlaps
 with Python's.
 """
 
+import contextvars
 import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -296,6 +297,19 @@ def _update(model, objects: list, fields) -> None:
 
 HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
 IMPORT_REASON = "import"
+# Who writes and why, for the history rows written meanwhile (history_by()): an import of the log
+# ("import 12"), its undo ("undo import 12"), by the user who started it (None from a command).
+_history_by = contextvars.ContextVar("history_by", default=(IMPORT_REASON, None))
+
+
+@contextmanager
+def history_by(reason: str, user=None):
+    """The history rows record_history() writes in this block say `reason` and `user`."""
+    token = _history_by.set((reason, getattr(user, "pk", user)))
+    try:
+        yield
+    finally:
+        _history_by.reset(token)
 
 
 def history_model(model):
@@ -310,12 +324,14 @@ def tracked(history) -> set[str]:
 
 
 def record_history(history, objects: list, kind: str) -> None:
-    """History rows ("+" created, "~" changed) for saved objects as they are in memory: by no user, one stamp."""
+    """History rows ("+" created, "~" changed, "-" deleted) for saved objects as they are in memory, one
+    stamp; by no user and for the reason "import" unless history_by() says otherwise."""
     names = sorted(tracked(history) - {"id"})
     values_of = _reader(names)
     when = timezone.now()
+    reason, user_id = _history_by.get()
     rows = [SimpleNamespace(id=obj.pk, **dict(zip(names, values_of(obj))), history_date=when,
-                            history_change_reason=IMPORT_REASON, history_type=kind, history_user_id=None)
+                            history_change_reason=reason, history_type=kind, history_user_id=user_id)
             for obj in objects]
     _insert(history, rows, set_pks=False)
 

@@ -24,7 +24,9 @@ def project_copy(tmp_path):
     """The project's code linked and its French catalogue copied, without any .mo file.
 
     crm/ and manage.py are copied, not linked: settings find the catalogue next to their real path."""
-    for name in ["contacts", "notes", "prospection", "templates"]:
+    # Every app beside crm (each holds templates and strings), found rather than listed.
+    apps = sorted(path.parent.name for path in BASE_DIR.glob("*/apps.py") if path.parent.name not in {"crm", "bench"})
+    for name in [*apps, "templates"]:
         (tmp_path / name).symlink_to(BASE_DIR / name)
     shutil.copytree(BASE_DIR / "crm", tmp_path / "crm", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(BASE_DIR / "manage.py", tmp_path / "manage.py")

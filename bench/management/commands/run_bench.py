@@ -27,7 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-imports", action="store_true", help="Skip the import timings.")
         parser.add_argument("--no-pages", action="store_true", help="Only the imports.")
         parser.add_argument("--import", dest="imports", action="append", default=[],
-                            choices=["import_contacts", "import_notes", "import_opportunities"],
+                            choices=["import_contacts", "import_notes", "import_opportunities", "web_import_contacts",
+                                     "bulk_reassign_contacts"],
                             help="Time only this import (repeatable); all of them when not given.")
         parser.add_argument("--output", type=Path, default=runner.RESULTS_DIR, help="Folder of the JSON report.")
         parser.add_argument("--profile", metavar="PAGE",

@@ -1,0 +1,48 @@
+"""The importers the pages offer, by target: the same classes the commands run."""
+
+from django.conf import settings
+
+from dataimport.models import Target
+
+
+def importer_classes() -> dict:
+    """{target: Importer subclass}; no opportunities when the prospection module is off."""
+    from contacts.management.contact_import import ContactImport
+    from notes.management.commands.import_notes import NoteImport
+
+    classes = {Target.CONTACTS: ContactImport, Target.NOTES: NoteImport}
+    if settings.PROSPECTION_ENABLED:
+        from prospection.management.commands.import_opportunities import OpportunityImport
+
+        classes[Target.OPPORTUNITIES] = OpportunityImport
+    return classes
+
+
+def targets() -> list[tuple[str, str]]:
+    """The (value, label) choices of what may be imported on this site."""
+    offered = importer_classes()
+    return [(value, label) for value, label in Target.choices if value in offered]
+
+
+def target_of(importer) -> str:
+    for target, cls in importer_classes().items():
+        if isinstance(importer, cls):
+            return target
+    return ""
+
+
+def history_models(target: str) -> list:
+    """The models an import of `target` writes history rows for, children before parents (the order in
+    which an undo deletes)."""
+    from contacts.models import Contact, ContactPerson
+    from notes.models import Note
+
+    if target == Target.CONTACTS:
+        return [ContactPerson, Contact]
+    if target == Target.NOTES:
+        return [Note]
+    if target == Target.OPPORTUNITIES and settings.PROSPECTION_ENABLED:
+        from prospection.models import Opportunity
+
+        return [Opportunity]
+    return []

@@ -1,0 +1,77 @@
+"""A worker killed (SIGKILL, a real process) in the middle of an import's write pass leaves nothing
+written, and the job is then marked failed, with its import in the log."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.cache.backends.filebased import FileBasedCache
+
+from tests.servers import BASE_DIR, manage, production_env
+
+SETUP = """
+import io, random, csv
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from bench.make_import_sample import HEADER, rows
+from dataimport import jobs
+from dataimport.models import Job
+from dataimport.tasks import run_job
+from tests.factories import UserFactory
+manager = UserFactory(username="marie", groups=["Managers"])
+text = io.StringIO()
+writer = csv.writer(text, delimiter=";")
+writer.writerow(HEADER)
+writer.writerows(rows(%(contacts)d, random.Random(1)))
+upload = jobs.save_upload(user=manager, target="contacts", file=SimpleUploadedFile("big.csv", text.getvalue().encode()))
+job = Job.objects.create(user=manager, kind="import", target="contacts", upload=upload, options={"language": "fr"})
+run_job.enqueue(job.pk)
+print(job.pk)
+"""
+
+AFTER = """
+import time
+from contacts.models import Contact, ContactPerson
+from dataimport import jobs
+from dataimport.models import ImportRun, Job
+job = Job.objects.get()
+print(Contact.objects.count(), ContactPerson.objects.count(), job.status, ImportRun.objects.get().status)
+time.sleep(jobs.LEASE + 1)
+job = jobs.expire(job)
+print(job.status, ImportRun.objects.get().status, Contact.objects.count())
+"""
+
+
+def shell(env, code: str) -> str:
+    return manage(env, "shell", "-c", code).strip()
+
+
+def test_a_worker_killed_mid_import_leaves_the_counts_unchanged_and_the_job_failed(tmp_path):
+    env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                         JOB_PROGRESS_DIR=str(tmp_path / "progress"), JOB_LEASE_SECONDS="2")
+    manage(env, "migrate", "-v", "0")
+    job_id = shell(env, SETUP % {"contacts": 10000}).splitlines()[-1]
+    progress = FileBasedCache(str(tmp_path / "progress"), {})
+    key = f"relance-job:{tmp_path / 'db.sqlite3'}:{job_id}:progress"
+    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "-v", "0"], cwd=BASE_DIR,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        seen = {}
+        while time.monotonic() < deadline:
+            seen = progress.get(key) or {}
+            if seen.get("phase") == "write" and seen.get("done", 0) > 0:
+                break
+            assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
+            time.sleep(0.02)
+        assert seen.get("phase") == "write", seen
+        os.kill(worker.pid, signal.SIGKILL)  # inside the import's transaction, rows already sent
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    counts, expired = shell(env, AFTER).splitlines()[-2:]
+    assert counts == "0 0 running running"
+    assert expired == "failed failed 0"
