@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0006_contactperson_version'),
-        ('notes', '0011_note_open_assignee_idx'),
+        ('notes', '0012_activities_assignee_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
