@@ -1,6 +1,7 @@
 """The API against its own OpenAPI schema (schemathesis): every endpoint, for each persona, with
 generated parameters and bodies. No answer is a server error; every documented answer matches
-the schema. Bounded examples keep it to well under a minute."""
+the schema. Bounded examples (3 per operation and persona, 93 cases) keep it near two minutes on
+two shared cores."""
 
 import json
 
