@@ -80,9 +80,9 @@ class ContactAdmin(VersionedAdmin, admin.ModelAdmin):
 
 @admin.register(ContactPerson)
 class ContactPersonAdmin(VersionedAdmin, admin.ModelAdmin):
-    list_display = ["full_name", "contact", "role", "email", "phone", "is_primary"]
+    list_display = ["full_name", "contact", "role", "email", "phone", "mobile", "is_primary"]
     list_filter = ["is_primary", "contact__status", "contact__kind"]
-    search_fields = ["first_name", "last_name", "email", "phone", "role", "contact__name"]
+    search_fields = ["first_name", "last_name", "email", "phone", "mobile", "role", "contact__name"]
     list_select_related = ["contact"]
     autocomplete_fields = ["contact"]
 

@@ -81,7 +81,7 @@ class ContactForm(VersionedForm):
 class ContactPersonForm(VersionedForm):
     class Meta:
         model = ContactPerson
-        fields = ["first_name", "last_name", "role", "email", "phone", "is_primary"]
+        fields = ["first_name", "last_name", "role", "email", "phone", "mobile", "is_primary"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,8 +90,8 @@ class ContactPersonForm(VersionedForm):
         self.helper.render_hidden_fields = True  # the version
         self.helper.layout = Layout(
             Row(Column("first_name", css_class="col-md-6"), Column("last_name", css_class="col-md-6")),
-            Row(Column("role", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
-            Field("email"),
+            Row(Column("role", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+            Row(Column("phone", css_class="col-md-6"), Column("mobile", css_class="col-md-6")),
             Div("is_primary"),
         )
 

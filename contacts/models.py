@@ -156,6 +156,8 @@ class ContactPerson(Versioned):
     role = models.CharField(_("role"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # « Cellulaire » in Québec French; vCards' TEL;TYPE=CELL comes here.
+    mobile = models.CharField(_("mobile"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     history = HistoricalRecords(excluded_fields=["version"])

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from contacts import bulk, views
+from contacts import bulk, export_views, views
 
 app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="list"),
-    path("export.csv", views.contact_export, name="export"),
     path("bulk/", bulk.contact_bulk, name="bulk"),
+    path("export.csv", export_views.contact_export, name="export"),
+    path("export.xlsx", export_views.contact_export_xlsx, name="export_xlsx"),
+    path("export.vcf", export_views.contact_export_vcf, name="export_vcf"),
+    path("<int:pk>/people.vcf", export_views.contact_people_vcf, name="people_vcf"),
     path("new/", views.contact_create, name="create"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_update, name="update"),

@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,16 +14,8 @@ from contacts.forms import ContactForm, ContactPersonForm
 from contacts.models import Contact
 from crm import slots
 from crm.concurrency import StaleEdit
-from crm.csv_export import csv_response
 from crm.pagination import paginate, query_without
 
-# (CSV column, model field): the export's columns, also what the imports read.
-CONTACT_COLUMNS = [
-    ("external_ref", "external_ref"), ("name", "name"), ("kind", "kind"), ("status", "status"),
-    ("email", "email"), ("phone", "phone"), ("website", "website"), ("street", "street"),
-    ("city", "city"), ("region", "region"), ("postal_code", "postal_code"),
-    ("country", "country"), ("language", "language"), ("description", "description"),
-]
 NEW_PERSON_PREFIX = "new"
 
 
@@ -53,24 +43,6 @@ def contact_list(request):
         "list_query": query_without(request, "page"),
         "bulk_actions": contacts_bulk().offered(request.user) if request.user.has_perm("contacts.change_contact") else [],
     })
-
-
-@permission_required("contacts.view_contact", raise_exception=True)
-def contact_export(request):
-    """CSV of exactly what the list shows with the same filters and sort (all pages); the account
-    manager (prospection) only with that module on."""
-    contacts = filtered_contacts(request).qs.defer("search_text")
-    with_manager = settings.PROSPECTION_ENABLED
-    header = [column for column, _field in CONTACT_COLUMNS] + (["account_manager"] if with_manager else [])
-
-    def rows():
-        for contact in contacts.iterator(chunk_size=2000):
-            row = [getattr(contact, field) for _column, field in CONTACT_COLUMNS]
-            if with_manager:
-                row.append(contact.account_manager.get_username() if contact.account_manager else "")
-            yield row
-
-    return csv_response(f"contacts-{timezone.localdate():%Y-%m-%d}.csv", header, rows())
 
 
 def render_contact_file(request, contact, *, new_person_form=None, person_form=None):

@@ -32,6 +32,7 @@ def contact_notes(request, contact) -> dict:
         "contact": contact,
         "page": page,
         "page_query": query_without(request, "page"),
+        "export_query": query_without(request, "page", "tab"),
         "here": request.get_full_path(),
         # The two filter menus are written out by the template: Django's select
         # widget renders a sub-template per option, which cost more than the notes.

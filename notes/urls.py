@@ -1,10 +1,11 @@
 from django.urls import path
 
-from notes import activities, team, views
+from notes import activities, export_views, team, views
 
 app_name = "notes"
 urlpatterns = [
     path("contacts/<int:contact_pk>/notes/new/", views.note_create, name="create"),
+    path("contacts/<int:contact_pk>/notes/export.xlsx", export_views.contact_notes_xlsx, name="export_xlsx"),
     path("notes/<int:pk>/", views.note_detail, name="detail"),
     path("notes/<int:pk>/edit/", views.note_update, name="update"),
     path("notes/<int:pk>/delete/", views.note_delete, name="delete"),

@@ -177,6 +177,8 @@ def vcard(contact: Contact, people) -> str:
             lines.append(f"EMAIL:{_vcard_text(email)}")
         if phone:
             lines.append(f"TEL:{_vcard_text(phone)}")
+        if person is not None and person.mobile:
+            lines.append(f"TEL;TYPE=CELL:{_vcard_text(person.mobile)}")
         if contact.postal_address:
             lines.append(f"ADR:;;{_vcard_text(contact.street)};{_vcard_text(contact.city)};"
                          f"{_vcard_text(contact.region)};{_vcard_text(contact.postal_code)};{_vcard_text(contact.country)}")

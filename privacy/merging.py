@@ -23,7 +23,7 @@ CONTACT_FIELDS = ["name", "kind", "status", "email", "phone", "website", "street
                   "postal_code", "country", "language", "description", "external_ref"]
 if settings.PROSPECTION_ENABLED:  # the account manager is the Prospection tab's
     CONTACT_FIELDS.append("account_manager")
-PERSON_FIELDS = ["first_name", "last_name", "role", "email", "phone", "is_primary"]
+PERSON_FIELDS = ["first_name", "last_name", "role", "email", "phone", "mobile", "is_primary"]
 # Rows of the duplicates page are worked out again, not moved.
 NOT_MOVED = {MatchKey, DuplicatePair}
 

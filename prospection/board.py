@@ -5,22 +5,26 @@ ONE grouped query, cached as the dashboard's figures are (prospection/figures.py
 the stamp renewed by every write), the stages ONE query that also reads that stamp, the
 cards ONE query that keeps each stage's first CARDS_PER_COLUMN rows by total, then close
 date (see first_cards), served by the index opp_board_idx (opp_board_rep_idx for one
-representative's board). What a card writes is prepared once per page (with_card_facts).
+representative's board). What a card writes is prepared once per page (card_facts). The won and
+lost columns come folded, their cards fetched when opened. A move adjusts the cached sums by the
+moved card instead of recounting (sums_after_move).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, Q, Subquery, Sum, Window
+from django.db.models import Count, F, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import get_language, gettext
 
 from crm.formatting import format_date, format_money, format_percent
-from prospection.figures import STAMP_PK, cached_sums, filter_values
+from crm.text import user_name
+from prospection.figures import STAMP_PK, cached_sums, carry_sums, filter_values, sums_key
 from prospection.filters import OpportunityFilter
 from prospection.models import FiguresStamp, Opportunity, Stage, cents_sum, from_cents, from_units
 
@@ -38,6 +42,8 @@ class Column:
     total: Decimal = Decimal("0.00")
     cards: list = field(default_factory=list)
     per_column: int = CARDS_PER_COLUMN
+    cards_loaded: bool = False  # False: a folded won or lost column, whose cards come when it is opened
+    facts: list = field(default_factory=list)  # what its cards write (card_facts)
 
     @property
     def more(self) -> int:
@@ -81,12 +87,6 @@ def column_sums(opportunities, stage_ids=None) -> dict[int, tuple[int, Decimal, 
     return {stage: (n, to_money(value), to_money(total)) for stage, n, value, total in rows}
 
 
-def board_stages(stage_ids_in_use) -> list[Stage]:
-    """Active stages, and inactive ones still holding opportunities: open ones first (admin's
-    order), then won, then lost. 1 query."""
-    return sorted(Stage.objects.filter(Q(is_active=True) | Q(pk__in=stage_ids_in_use)), key=board_order)
-
-
 def board_order(stage: Stage) -> tuple:
     """Open stages first (the admin's order), then won, then lost."""
     rank = {Stage.Outcome.OPEN: 0, Stage.Outcome.WON: 1, Stage.Outcome.LOST: 2}
@@ -108,50 +108,64 @@ def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN):
     stage_ids = list(stage_ids)
     if not stage_ids:
         return []
-    related = ("contact", "representative", "stage")
-    # Only what a card shows (see with_card_facts): a contact's search text and description, a user's
-    # password... would be read and turned into objects 160 times for nothing.
-    shown = ("version", "subject", "stage", "contact__name", "representative__username",
+    # Only what a card shows (see card_facts): a contact's search text and description, a user's
+    # password... would be read and turned into objects 80 times for nothing; the contact's name is
+    # read without a Contact object, and the stage is the board's own (card_facts).
+    shown = ("version", "subject", "stage", "contact", "representative__username",
              "representative__first_name", "representative__last_name", "value", "success_percent", "total",
              "expected_close_date")
     if connections[opportunities.db].features.supports_slicing_ordering_in_compound:
         parts = [opportunities.filter(stage_id=stage_id).order_by(*CARD_ORDER).values("pk")[:per_column]
                  for stage_id in stage_ids]
         ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return (Opportunity.objects.using(opportunities.db).filter(pk__in=ids)
-                .select_related(*related).only(*shown).order_by("stage_id", *CARD_ORDER))
-    ranked = opportunities.annotate(rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
-    return ranked.filter(rank__lte=per_column).select_related(*related).only(*shown).order_by("stage_id", "rank")
+        return (card_queryset(Opportunity.objects.using(opportunities.db).filter(pk__in=ids), related=())
+                .only(*shown).order_by("stage_id", *CARD_ORDER))
+    ranked = opportunities.filter(stage_id__in=stage_ids).annotate(
+        rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
+    return card_queryset(ranked.filter(rank__lte=per_column), related=()).only(*shown).order_by("stage_id", "rank")
+
+
+def card_queryset(opportunities=None, related=("stage",)):
+    """Opportunities with what card_facts reads: the representative, the contact's name (`contact_name`)."""
+    opportunities = Opportunity.objects.all() if opportunities is None else opportunities
+    return opportunities.select_related("representative", *related).annotate(contact_name=F("contact__name"))
 
 
 def stages_and_token(using: str = "default") -> tuple[list[Stage], str | None]:
-    """Every stage, in the board's order (see board_stages), and the figures' stamp token read with them: 1 query."""
+    """Every stage, in the board's order (see board_order), and the figures' stamp token read with them: 1 query."""
     stamp = FiguresStamp.objects.filter(pk=STAMP_PK).values("token")[:1]
     stages = sorted(Stage.objects.using(using).annotate(figures_token=Subquery(stamp)), key=board_order)
     return stages, (stages[0].figures_token if stages else None)
 
 
-def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN) -> list[Column]:
+def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN, *, closed_cards: bool = False,
+                only_stage=None) -> list[Column]:
     """The columns with their sums and first cards: 2 queries whatever the number of opportunities
     (the stages with the figures' stamp, the cards; + the sums after a change, or for a text search).
 
+    The won and lost columns come folded, with their headers' figures but no cards (a closed deal is
+    rarely moved; its cards are fetched when the column is opened, see views.board_column), unless
+    `closed_cards`. `only_stage` (a primary key): that column alone, with its cards.
     The sums are cached as the dashboard's figures (prospection/figures.py), under their own key.
     """
     opportunities = opportunity_filter.qs
     stages, token = stages_and_token(opportunities.db)
-    filters = filter_values(opportunity_filter)
-    if filters is None:  # a text search: never cached (see filter_values)
+    described = sums_described(opportunity_filter)
+    if described is None:  # a text search: never cached (see filter_values)
         sums = column_sums(opportunities)
     else:
-        sums = cached_sums(opportunities.db, {**filters, "figures": "board-columns"},
-                           lambda: column_sums(opportunities), token=token)
-    # As board_stages: the active stages, and the inactive ones still holding (filtered) opportunities.
+        sums = cached_sums(opportunities.db, described, lambda: column_sums(opportunities), token=token)
+    # The active stages, and the inactive ones still holding (filtered) opportunities.
     columns = {stage.pk: Column(stage, per_column=per_column) for stage in stages
-               if stage.is_active or stage.pk in sums}
+               if (stage.is_active or stage.pk in sums) and only_stage in (None, stage.pk)}
     for stage_id, (count, value, total) in sums.items():
         if stage_id in columns:  # (a stage deleted since the sums were cached has no column)
             columns[stage_id].count, columns[stage_id].value, columns[stage_id].total = count, value, total
-    for opportunity in first_cards(opportunities, list(columns), per_column):
+    with_cards = [column for column in columns.values()
+                  if column.is_open or closed_cards or only_stage is not None]
+    for column in with_cards:
+        column.cards_loaded = True
+    for opportunity in first_cards(opportunities, [column.stage.pk for column in with_cards], per_column):
         columns[opportunity.stage_id].cards.append(opportunity)
     return list(columns.values())
 
@@ -168,25 +182,52 @@ def _url_with_pk(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def with_card_facts(cards, move_stages, today) -> list:
-    """Give each card what _board_cards.html writes, computed once per page rather than once per card
-    in the template (160 cards): its URLs (each URL reversed once), its formatted figures, its
-    representative, its close date and whether it is past due, its stage menu's options (written
-    once per stage, shared by the cards of a column) and its words (translated once; the template
-    escapes them). Returns `cards`."""
-    language = get_language()
-    words = {
+def filter_menus(form, names=("representative", "product", "category")) -> list[dict]:
+    """The board's filter menus, their options written once with format_html (as a card's stage menu)
+    rather than by Django's select widget, which renders a template per option (~10 ms for the three).
+    1 query each: the field's queryset read as a plain SELECT (its choices would open a server-side
+    cursor on PostgreSQL, three more round trips)."""
+    menus = []
+    for name in names:
+        field = form[name]
+        chosen = str(field.value() or "")
+        empty = [] if field.field.empty_label is None else [("", field.field.empty_label)]
+        choices = empty + [
+            (str(obj.pk), field.field.label_from_instance(obj)) for obj in field.field.queryset
+        ]
+        options = format_html_join("", "{}", (
+            (format_html(SELECTED_OPTION if value == chosen else OPTION, value, label),) for value, label in choices
+        ))
+        menus.append({"name": field.html_name, "id": field.id_for_label, "label": field.label, "options": options})
+    return menus
+
+
+def card_words() -> dict[str, str]:
+    """The words every card writes, translated and escaped once per page (not once per card)."""
+    return {name: conditional_escape(word) for name, word in {
         "representative": gettext("Representative"), "value": gettext("Value"), "percent": gettext("Success %"),
         "total": gettext("Total"), "close": gettext("Expected close"), "past_due": gettext("Past due"),
         "move": gettext("Move"),
-    }
+    }.items()}
+
+
+def card_facts(cards, stages: dict, move_stages, today) -> list[dict]:
+    """What _board_cards.html writes for each card, computed once per page rather than once per card
+    in the template (up to 80 cards): its URLs (each URL reversed once), its formatted figures, its
+    representative, its close date and whether it is past due, its stage menu's options (written
+    once per stage, shared by the cards of a column). `cards` come from card_queryset, `stages` is
+    {pk: Stage} (the board's, rather than one Stage object per card). Plain dictionaries of text already escaped
+    (conditional_escape, here rather than in the template): the template finds each fact at its first
+    lookup and writes it as it is, where it would localize and escape some 30 values a card."""
+    language = get_language()
     stage_of, move_to = gettext("Stage of “%(subject)s”"), gettext("Move “%(subject)s” to the stage chosen in the menu")
     opportunity_url, contact_url = _url_with_pk("prospection:update"), _url_with_pk("contacts:detail")
     move_url = _url_with_pk("prospection:board_move")
     stage_labels = [(stage.pk, stage.label) for stage in move_stages]
     options_of = {}
+    facts = []
     for opp in cards:
-        stage = opp.stage
+        stage = stages[opp.stage_id]
         if stage.pk not in options_of:
             options = format_html_join("", "{}", (
                 (format_html(SELECTED_OPTION if pk == stage.pk else OPTION, pk, label),) for pk, label in stage_labels
@@ -194,28 +235,85 @@ def with_card_facts(cards, move_stages, today) -> list:
             if not stage.is_active:
                 options += format_html(SELECTED_OPTION, stage.pk, stage.label)
             options_of[stage.pk] = options
-        opp.board_options = options_of[stage.pk]
-        opp.board_words = words
-        opp.board_stage_of, opp.board_move_to = stage_of % {"subject": opp.subject}, move_to % {"subject": opp.subject}
-        opp.board_url = opportunity_url(opp.pk)
-        opp.board_contact_url = f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs"
-        opp.board_move_url = move_url(opp.pk)
-        opp.board_representative = opp.representative.get_full_name() or opp.representative.username
-        opp.board_value = format_money(opp.value, language=language)
-        opp.board_percent = format_percent(opp.success_percent, language=language)
-        opp.board_total = format_money(opp.total, language=language)
         close = opp.expected_close_date
-        opp.board_close = format_date(close, "SHORT_DATE_FORMAT") if close else "—"
-        opp.board_overdue = bool(close) and stage.outcome == Stage.Outcome.OPEN and close < today
-    return cards
+        facts.append({"options": options_of[stage.pk],
+                      "overdue": bool(close) and stage.outcome == Stage.Outcome.OPEN and close < today, **{
+            name: conditional_escape(text) for name, text in (
+                ("pk", str(opp.pk)), ("version", str(opp.version)), ("subject", opp.subject),
+                ("contact", opp.contact_name), ("url", opportunity_url(opp.pk)),
+                ("contact_url", f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs"),
+                ("move_url", move_url(opp.pk)),
+                ("stage_of", stage_of % {"subject": opp.subject}), ("move_to", move_to % {"subject": opp.subject}),
+                ("representative", user_name(opp.representative)),
+                ("value", format_money(opp.value, language=language)),
+                ("percent", format_percent(opp.success_percent, language=language)),
+                ("total", format_money(opp.total, language=language)),
+                ("close", format_date(close, "SHORT_DATE_FORMAT") if close else "—"),
+            )
+        }})
+    return facts
 
 
-def columns_for(opportunities, stages) -> list[Column]:
-    """Only the given stages' headers (after a move): 1 query."""
-    sums = column_sums(opportunities, [stage.pk for stage in stages])
+def columns_for(opportunities, stages, sums=None) -> list[Column]:
+    """Only the given stages' headers (after a move), from `sums` ({stage id: (count, value, total)}) when
+    given, else counted: 1 query."""
+    if sums is None:
+        sums = column_sums(opportunities, [stage.pk for stage in stages])
     columns = []
     for stage in stages:
         column = Column(stage)
         column.count, column.value, column.total = sums.get(stage.pk, (0, Decimal("0.00"), Decimal("0.00")))
         columns.append(column)
     return columns
+
+
+# The board's filters that are columns of an opportunity's row (filter_values gives their primary keys).
+ROW_FILTERS = ("representative", "product", "category")
+
+
+def sums_described(opportunity_filter) -> dict | None:
+    """What the board's column sums are cached under (see cached_sums); None for a text search (never cached)."""
+    filters = filter_values(opportunity_filter)
+    return None if filters is None else {**filters, "figures": "board-columns"}
+
+
+def moved_sums(sums: dict, opportunity, *, was: tuple) -> dict:
+    """The columns' sums after `opportunity` moved from `was` = (stage id, value, total) to where it is now:
+    its old figures out of one column, its new ones into the other. No query.
+
+    An opportunity the board's filters leave out (another representative's) changes no sum.
+    """
+    described = sums["described"]
+    if any(name in described and getattr(opportunity, f"{name}_id") != described[name] for name in ROW_FILTERS):
+        return dict(sums["columns"])
+    zero = (0, Decimal("0.00"), Decimal("0.00"))
+    columns = dict(sums["columns"])
+    stage_id, value, total = was
+    count, column_value, column_total = columns.get(stage_id, zero)
+    columns[stage_id] = (count - 1, column_value - value, column_total - total)
+    count, column_value, column_total = columns.get(opportunity.stage_id, zero)
+    columns[opportunity.stage_id] = (count + 1, column_value + opportunity.value, column_total + opportunity.total)
+    return {stage: figures for stage, figures in columns.items() if figures[0]}
+
+
+def cached_column_sums(opportunity_filter, token) -> dict | None:
+    """{"described", "columns"}: the board's sums as cached under `token` for these filters, or None
+    (not cached, or a text search). No query."""
+    described = sums_described(opportunity_filter)
+    if described is None or token is None:
+        return None
+    columns = cache.get(sums_key(token, described))
+    return None if columns is None else {"described": described, "columns": columns}
+
+
+def sums_after_move(opportunity_filter, opportunity, *, was: tuple, token, stages) -> dict:
+    """The moved card's two columns' sums, adjusted from the cached ones when the board's sums were
+    cached under `token` (read before the move, in its transaction), and cached again under the token
+    the move installs (prospection.figures.carry_sums), so that neither this move nor the next board
+    recounts 100,000 rows; counted otherwise (1 query). 1 query either way."""
+    cached = cached_column_sums(opportunity_filter, token)
+    if cached is not None:
+        sums = moved_sums(cached, opportunity, was=was)
+        if carry_sums(opportunity_filter.qs.db, before=token, entries=[(cached["described"], sums)]):
+            return sums
+    return column_sums(opportunity_filter.qs, [stage.pk for stage in stages])

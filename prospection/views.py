@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import QueryDict
+from django.http import Http404, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -19,7 +20,18 @@ from crm.language import is_english
 from crm.pagination import paginate, query_without
 from crm.text import user_name
 from prospection import chart
-from prospection.board import board_filter, board_query, board_stages, build_board, columns_for, with_card_facts
+from prospection.board import (
+    board_filter,
+    board_query,
+    build_board,
+    card_facts,
+    card_queryset,
+    card_words,
+    columns_for,
+    filter_menus,
+    stages_and_token,
+    sums_after_move,
+)
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forecast import forecast_figures
@@ -27,9 +39,13 @@ from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
 from prospection.models import Category, Opportunity, Product, Stage
 
 
-def get_opportunity_for_user(request, pk) -> Opportunity:
-    """The opportunity, or 404. Whoever may view opportunities sees them all."""
-    return get_object_or_404(Opportunity.objects.for_list().select_related("created_by"), pk=pk)
+def get_opportunity_for_user(request, pk, queryset=None) -> Opportunity:
+    """The opportunity, or 404. Whoever may view opportunities sees them all.
+
+    `queryset`: opportunities read with what the caller needs (the board's card), when not the form's.
+    """
+    opportunities = Opportunity.objects.for_list().select_related("created_by") if queryset is None else queryset
+    return get_object_or_404(opportunities, pk=pk)
 
 
 def contact_tab_url(contact) -> str:
@@ -233,29 +249,46 @@ def opportunity_delete(request, pk):
     return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
 
 
-def board_context(request, query: QueryDict) -> dict:
+def board_context(request, query: QueryDict, **build) -> dict:
     """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
     opportunity_filter = board_filter(query)
-    columns = build_board(opportunity_filter)
+    columns = build_board(opportunity_filter, **build)
     move_stages = [column.stage for column in columns if column.stage.is_active]
     today = timezone.localdate()
-    with_card_facts([card for column in columns for card in column.cards], move_stages, today)
+    stages = {column.stage.pk: column.stage for column in columns}
+    for column in columns:
+        column.facts = card_facts(column.cards, stages, move_stages, today)
     return {
         "filter": opportunity_filter,
         "columns": columns,
-        "move_stages": move_stages,
-        "board_query": board_query(query).urlencode(),
-        "today": today,
+        "words": card_words(),
+        "board_query": conditional_escape(board_query(query).urlencode()),  # escaped once, written by every card
+        "csrf": conditional_escape(get_token(request)),
         "can_change": request.user.has_perm("prospection.change_opportunity"),
     }
 
 
 @permission_required("prospection.view_opportunity", raise_exception=True)
 def board(request):
-    """The pipeline by stage, with the dashboard's filters from the URL (so it can be bookmarked)."""
-    context = board_context(request, request.GET)
+    """The pipeline by stage, with the dashboard's filters from the URL (so it can be bookmarked).
+
+    The won and lost columns come folded; `?closed=on` draws their cards too (their link without JavaScript).
+    """
+    context = board_context(request, request.GET, closed_cards=request.GET.get("closed") == "on")
     context["mine"] = request.GET.get("representative") == str(request.user.pk)
+    context["menus"] = filter_menus(context["filter"].form)
     return render(request, "prospection/board.html", context)
+
+
+@permission_required("prospection.view_opportunity", raise_exception=True)
+def board_column(request, stage_pk):
+    """One column's cards (a won or lost column opened: htmx), with the board's filters: the stages with the
+    figures' stamp and the cards, whatever the data size (+ the sums after a change)."""
+    context = board_context(request, request.GET, only_stage=stage_pk)
+    if not context["columns"]:
+        raise Http404
+    context["column"] = context["columns"][0]
+    return render(request, "prospection/_board_column_body.html", context)
 
 
 @require_POST
@@ -264,11 +297,12 @@ def board_move(request, pk):
     """Move a card to another stage, under the form's rules (Opportunity.apply_stage_rules).
 
     htmx (a drag and drop, or the card's button with JavaScript): answers the card in its new column
-    and both columns' headers (out-of-band swaps). Without JavaScript: back to the board with a message.
+    and both columns' headers (out-of-band swaps), whose sums are the cached ones adjusted by the move
+    (board.sums_after_move). Without JavaScript: back to the board with a message.
     A stale version is refused (nothing changes) and the columns are drawn again; a move to a lost
     stage without a reason asks for one.
     """
-    opportunity = get_opportunity_for_user(request, pk)
+    opportunity = get_opportunity_for_user(request, pk, card_queryset())  # what a card shows, not the form
     form = BoardMoveForm(request.POST, opportunity=opportunity)
     is_htmx = request.headers.get("HX-Request") == "true"
     query = QueryDict(request.POST.get("board_query", ""))
@@ -277,16 +311,19 @@ def board_move(request, pk):
         return board_refused(request, query, back, is_htmx,
                              _("“%(subject)s” was not moved: choose one of the stages offered.")
                              % {"subject": opportunity.subject})
+    # The stages for the card's menu, and the figures' token the board's sums are cached under, read before the move.
+    all_stages, token = stages_and_token() if is_htmx else ([], None)
+    was = (opportunity.stage_id, opportunity.value, opportunity.total)
     old_stage, stage = opportunity.stage, form.cleaned_data["stage"]
     opportunity.stage = stage
     opportunity.version = form.cleaned_data["version"]
     if form.cleaned_data["lost_reason"] is not None:
         opportunity.lost_reason = form.cleaned_data["lost_reason"]
         opportunity.lost_comment = form.cleaned_data["lost_comment"]
+    saved = stage.pk != old_stage.pk or form.cleaned_data["lost_reason"] is not None
     try:
-        if stage.pk != old_stage.pk or form.cleaned_data["lost_reason"] is not None:
-            with transaction.atomic():
-                opportunity.save()
+        if saved:  # (no savepoint: a refused save, stale or without a reason, has written nothing)
+            opportunity.save()
     except StaleEdit:
         return board_refused(request, query, back, is_htmx, _(
             "“%(subject)s” was not moved: someone changed it since the board was shown. "
@@ -307,13 +344,12 @@ def board_move(request, pk):
         return redirect(back)
     opportunity_filter = board_filter(query)
     stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
-    move_stages, today = board_stages([]), timezone.localdate()
-    with_card_facts([opportunity], move_stages, today)
+    sums = sums_after_move(opportunity_filter, opportunity, was=was, token=token, stages=stages) if saved else None
+    move_stages = [candidate for candidate in all_stages if candidate.is_active]
     return render(request, "prospection/_board_moved.html", {
-        "opp": opportunity, "moved_cards": [opportunity], "columns": columns_for(opportunity_filter.qs, stages),
-        "message": message,
-        "move_stages": move_stages,
-        "board_query": board_query(query).urlencode(), "today": today, "can_change": True,
+        "stage_id": opportunity.stage_id, "moved_cards": card_facts([opportunity], {stage.pk: stage}, move_stages, timezone.localdate()),
+        "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message, "words": card_words(),
+        "board_query": board_query(query).urlencode(), "csrf": get_token(request), "can_change": True,
     })
 
 

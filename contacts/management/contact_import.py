@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.forms import HAS_SCHEME
+from contacts.management.contact_vcards import VCARD_COLUMNS, CardReader
 from contacts.models import Contact, ContactPerson
 from crm.importing import values, writing
 from crm.importing.engine import Column, Importer, Tally, header_key
@@ -38,13 +39,8 @@ CONTACT_ATTRS = {
 }
 PERSON_ATTRS = {
     "person_first_name": "first_name", "person_last_name": "last_name", "person_role": "role",
-    "person_email": "email", "person_phone": "phone",
+    "person_email": "email", "person_phone": "phone", "person_mobile": "mobile",
 }
-VCARD_COLUMNS = [
-    "external_ref", "name", "kind", "email", "phone", "website", "street", "city", "region", "postal_code",
-    "country", "description", "person_first_name", "person_last_name", "person_role", "person_email",
-    "person_phone",
-]
 
 
 def website(value) -> str:
@@ -108,44 +104,15 @@ def contact_columns() -> list[Column]:
                                 "e-mail personne", "email personne"), field=person("email")),
         Column("person_phone", ("téléphone personne", "téléphone de la personne", "person phone",
                                 "tél. personne"), field=person("phone")),
+        Column("person_mobile", ("cellulaire de la personne", "cellulaire", "cellulaire personne", "cell",
+                                 "mobile", "mobile de la personne", "téléphone mobile", "téléphone cellulaire",
+                                 "portable", "person mobile", "mobile phone", "cell phone"), field=person("mobile")),
         Column("person_primary", ("personne principale", "principal", "primary contact", "primary",
                                   "primary person"), parse=values.boolean),
     ]
     if not settings.PROSPECTION_ENABLED:
         columns = [column for column in columns if column.key != "account_manager"]
     return columns
-
-
-def card_to_row(card) -> dict:
-    """One vCard → one row: ORG is the contact and N/FN/EMAIL/TEL/TITLE its person;
-    a card without ORG is a contact of kind individual (UID as its external reference)."""
-    org = card.components("ORG")
-    org_name = org[0] if org else ""
-    kind = card.text("KIND").lower()
-    n = card.components("N") + [""] * 5
-    full_name = card.text("FN")
-    last, first = n[0], " ".join(part for part in (n[1], n[2]) if part)
-    if not last and full_name:
-        first, _space, last = full_name.rpartition(" ")
-    email = card.text("EMAIL", prefer="WORK")
-    phone = card.text("TEL", prefer="WORK").removeprefix("tel:")
-    adr = card.components("ADR") + [""] * 7
-    row = {
-        "website": card.text("URL"),
-        "street": "\n".join(part for part in (adr[1], adr[2]) if part), "city": adr[3], "region": adr[4],
-        "postal_code": adr[5], "country": adr[6],
-    }
-    if kind == "org" or (org_name and not (last or first)):
-        row.update(name=full_name or org_name, kind=Contact.Kind.ORGANIZATION, email=email, phone=phone,
-                   description=card.text("NOTE"))
-    elif org_name:
-        row.update(name=org_name, kind=Contact.Kind.ORGANIZATION, person_first_name=first, person_last_name=last,
-                   person_role=card.text("TITLE") or card.text("ROLE"), person_email=email, person_phone=phone)
-    else:
-        row.update(name=full_name or " ".join(part for part in (first, last) if part),
-                   kind=Contact.Kind.INDIVIDUAL, email=email, phone=phone, description=card.text("NOTE"),
-                   external_ref=card.text("UID"))
-    return row
 
 
 class Pending:
@@ -181,7 +148,8 @@ class ContactImport(Importer):
         return contact_columns()
 
     def vcard_reader(self):
-        return card_to_row, VCARD_COLUMNS
+        self.cards = CardReader()  # once per run: the file is read once, by the check pass
+        return self.cards.to_row, VCARD_COLUMNS
 
     def check_header(self, keys):
         if not settings.PROSPECTION_ENABLED:
@@ -194,7 +162,7 @@ class ContactImport(Importer):
         if not {"name", "external_ref"} & keys:
             return [_("The file needs a column with the contact’s name (nom, name) or its external reference "
                       "(référence externe, external_ref).")]
-        if keys & {"person_first_name", "person_role", "person_email", "person_phone"} and "person_last_name" not in keys:
+        if keys & {"person_first_name", "person_role", "person_email", "person_phone", "person_mobile"} and "person_last_name" not in keys:
             return [_("The people columns need a last name column (nom de famille, last name).")]
         self.digest_keys = [key for key in CONTACT_ATTRS if key in keys and key not in {"external_ref"}]
         self.digest_format = struct.Struct(f"{len(self.digest_keys)}q")
@@ -221,7 +189,7 @@ class ContactImport(Importer):
         return [
             _("Contacts — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % vars(self.contacts),
             _("People — created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % vars(self.people),
-        ]
+        ] + (self.cards.summary() if getattr(self, "cards", None) else [])
 
     # Keys ---------------------------------------------------------------------
 

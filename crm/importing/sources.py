@@ -14,18 +14,21 @@ import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from crm.importing import vcard
 
 DELIMITERS = ",;\t"
 SAMPLE_SIZE = 32 * 1024
-# A field of a few megabytes is a broken file, not a description.
-csv.field_size_limit(8 * 1024 * 1024)
+# A field of a few megabytes is a broken file, not a description. Lines are read at most this long
+# too (bounded_lines), so the limit holds while reading: a 100 MB field never reaches memory.
+FIELD_LIMIT = 8 * 1024 * 1024
+csv.field_size_limit(FIELD_LIMIT)
 
 
 class SourceError(Exception):
@@ -80,6 +83,26 @@ def delimiter_option(value: str | None) -> str | None:
     return value
 
 
+class LineTooLong(Exception):
+    """A line of the file is longer than FIELD_LIMIT characters."""
+
+
+def bounded_lines(file, limit=FIELD_LIMIT):
+    """The file's lines, each read at most `limit` characters at a time: a longer line raises
+    LineTooLong once its first `limit` characters are read (memory: one limit's worth)."""
+    while line := file.readline(limit + 1):
+        if len(line) > limit:
+            raise LineTooLong
+        yield line
+
+
+def too_long_message(where) -> str:
+    """Where the reading stopped (row or line, a number) and what to do about it."""
+    return _("%(where)s holds a cell longer than %(limit)s, more than an import reads: the file is probably "
+             "not a table of contacts. Check that cell (or save the sheet again from the spreadsheet) and import "
+             "again.") % {"where": where, "limit": filesizeformat(FIELD_LIMIT)}
+
+
 class TextFileSource:
     """What the text sources share: progress by bytes read, and closing the file."""
 
@@ -113,17 +136,20 @@ class CsvSource(TextFileSource):
             raise SourceError(self.read_error(error, 1)) from None
         self.file.seek(0)
         self.delimiter = delimiter or detect_delimiter(sample)
-        self.reader = csv.reader(self.file, delimiter=self.delimiter)
+        self.reader = csv.reader(bounded_lines(self.file), delimiter=self.delimiter)
         try:
             self.header = next(self.reader)
         except StopIteration:
             self.close()
             raise SourceError(_("The file is empty.")) from None
-        except (UnicodeDecodeError, csv.Error) as error:
+        except (UnicodeDecodeError, csv.Error, LineTooLong) as error:
             self.close()
             raise SourceError(self.read_error(error, 1)) from None
 
     def read_error(self, error, number) -> str:
+        # csv says "field larger than field limit": its own words, in English only.
+        if isinstance(error, LineTooLong) or (isinstance(error, csv.Error) and "field limit" in str(error)):
+            return too_long_message(_("Row %(row)s") % {"row": number})
         if isinstance(error, UnicodeDecodeError):
             return _("The file is not valid %(encoding)s text (near row %(row)s); give its encoding with --encoding.") % {
                 "encoding": self.encoding, "row": number}
@@ -134,7 +160,7 @@ class CsvSource(TextFileSource):
         try:
             for number, cells in enumerate(self.reader, start=2):
                 yield number, cells
-        except (UnicodeDecodeError, csv.Error) as error:
+        except (UnicodeDecodeError, csv.Error, LineTooLong) as error:
             raise SourceError(self.read_error(error, number + 1)) from None
 
 
@@ -181,6 +207,52 @@ def check_workbook_archive(path) -> None:
             % {"size": filesizeformat(total), "limit": filesizeformat(limit)})
 
 
+FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")  # <f>, <f t="shared" …/>, or with a namespace prefix
+SHOWN_CELLS = 5
+
+
+def refuse_formulas_without_values(path, sheet) -> None:
+    """SourceError naming the cells (« Feuille1!C7 ») whose formula has no value saved with it.
+
+    Read with computed values, such a cell looks empty: the program that wrote the workbook
+    (a script, some web apps) never calculated it. Importing it as empty would lose data
+    without a word. A quick look through the sheet's bytes first (most sheets hold no formula);
+    only a sheet with formulas is parsed, cell by cell, streamed.
+    """
+    part = getattr(sheet, "_worksheet_path", None)
+    if not part:
+        return
+    with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as stream:
+        tail = b""
+        while chunk := stream.read(1024 * 1024):
+            if any(mark in tail + chunk for mark in FORMULA_MARKS):
+                break
+            tail = chunk[-8:]
+        else:
+            return
+    missing, total = [], 0
+    with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as stream:
+        for _event, element in ElementTree.iterparse(stream):
+            if element.tag.rpartition("}")[2] != "c":
+                continue
+            children = {child.tag.rpartition("}")[2]: child for child in element}
+            if "f" in children and not (children.get("v") is not None and children["v"].text):
+                total += 1
+                if len(missing) < SHOWN_CELLS:
+                    missing.append(f"{sheet.title}!{element.get('r', '?')}")
+            element.clear()
+    if total:
+        cells = ", ".join(missing) + (" …" if total > len(missing) else "")
+        raise SourceError(ngettext(
+            "The cell %(cells)s holds a formula whose value was never calculated: the import cannot know "
+            "what it shows. Open the workbook in Excel or LibreOffice, save it, and import it again (or "
+            "replace the formula by its value).",
+            "%(count)s cells (%(cells)s) hold formulas whose values were never calculated: the import cannot "
+            "know what they show. Open the workbook in Excel or LibreOffice, save it, and import it again (or "
+            "replace the formulas by their values).",
+            total) % {"cells": cells, "count": total})
+
+
 class WorkbookSource:
     """The first sheet of an .xlsx workbook, read-only (streamed), computed values of formulas."""
 
@@ -196,6 +268,11 @@ class WorkbookSource:
         except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
             raise SourceError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from None
         sheet = self.workbook.worksheets[0]
+        try:
+            refuse_formulas_without_values(path, sheet)
+        except SourceError:
+            self.close()
+            raise
         self.total = max(sheet.max_row or 1, 1)
         # Some programs write a wrong size in the file; read every row there is.
         sheet.reset_dimensions()
@@ -246,7 +323,7 @@ class VCardSource(TextFileSource):
 
     def rows(self):
         try:
-            for number, card in vcard.read_cards(self.file):
+            for number, card in vcard.read_cards(vcard.chunked_lines(self.file)):
                 row = self.to_row(card)
                 yield number, [row.get(key, "") for key in self.header]
         except vcard.VCardError as error:

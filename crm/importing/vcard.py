@@ -2,17 +2,36 @@
 
 Handles folded lines, groups ("item1.EMAIL"), parameters (TYPE=work or the
 bare 2.1 style), escapes (\\n \\, \\; \\\\) and 2.1's QUOTED-PRINTABLE with a
-CHARSET. Streams: one card in memory at a time.
+CHARSET. Streams: one card in memory at a time, a photo's data never.
 """
 
 import quopri
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+# Photos, logos, sounds and keys may be megabytes of base64: they are noted, never kept or decoded.
+BINARY_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY"}
+KEPT_OF_BINARY = 4096
+# Any other property longer than this is a broken file, not a card.
+MAX_PROPERTY = 1024 * 1024
 
 
 class VCardError(Exception):
     pass
+
+
+def property_name(line: str) -> str:
+    """'item1.TEL;TYPE=cell:…' → 'TEL'."""
+    head = line.split(":", 1)[0].split(";", 1)[0]
+    return head.rsplit(".", 1)[-1].strip().upper()
+
+
+def chunked_lines(file, size: int = 64 * 1024):
+    """A text file's lines, a line longer than `size` given in pieces (read_cards joins them)."""
+    while chunk := file.readline(size):
+        yield chunk
 
 
 @dataclass
@@ -153,19 +172,44 @@ def read_cards(lines):
                                  % {"line": at, "text": text[:80]}) from None
         return None
 
-    logical, logical_start = None, 0
-    for number, raw in enumerate(lines, start=1):
+    # A logical line is gathered as parts (no quadratic +=); a photo is only counted, never kept.
+    parts, logical_start, size, binary = None, 0, 0, False
+    number, line_start = 0, True
+
+    def add(text):
+        nonlocal size
+        size += len(text)
+        if binary and size > KEPT_OF_BINARY:
+            return
+        if size > MAX_PROPERTY:
+            raise VCardError(_("Line %(line)s: a property longer than %(limit)s, more than an import reads "
+                               "(only photos may be that long).")
+                             % {"line": logical_start, "limit": filesizeformat(MAX_PROPERTY)})
+        parts.append(text)
+
+    for raw in lines:
+        ends = raw.endswith(("\n", "\r"))
         line = raw.rstrip("\r\n")
-        if logical is not None and line[:1] in (" ", "\t"):
-            logical += line[1:]
+        if not line_start:  # the rest of a line longer than one read
+            line_start = ends
+            if parts is not None:
+                add(line)
             continue
-        if logical is not None and logical.endswith("=") and "QUOTED-PRINTABLE" in logical.split(":", 1)[0].upper():
-            logical = logical[:-1] + line  # a soft line break of quoted-printable
+        number += 1
+        line_start = ends
+        if parts is not None and line[:1] in (" ", "\t"):
+            add(line[1:])
             continue
-        if logical is not None and (card := take(logical, logical_start)) is not None:
+        if parts is not None and parts[-1].endswith("=") and "QUOTED-PRINTABLE" in parts[0].split(":", 1)[0].upper():
+            parts[-1] = parts[-1][:-1]  # a soft line break of quoted-printable
+            add(line)
+            continue
+        if parts is not None and (card := take("".join(parts), logical_start)) is not None:
             yield start, card
-        logical, logical_start = line, number
-    if logical is not None and (card := take(logical, logical_start)) is not None:
+        parts, logical_start, size = [], number, 0
+        binary = property_name(line) in BINARY_PROPERTIES
+        add(line)
+    if parts is not None and (card := take("".join(parts), logical_start)) is not None:
         yield start, card
     if properties is not None:
         raise VCardError(_("The card that begins on line %(line)s has no END:VCARD.") % {"line": start})

@@ -41,7 +41,9 @@
     const moved = document.querySelector("[data-focus-after-move]");
     if (moved) {
       moved.removeAttribute("data-focus-after-move");
-      const target = moved.querySelector("select");
+      // A card moved into a folded won or lost column is hidden: the keyboard goes to that column's header.
+      const folded = moved.closest("details:not([open])");
+      const target = folded ? folded.querySelector("summary") : moved.querySelector("select");
       if (target) {
         target.focus();
       }

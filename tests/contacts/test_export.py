@@ -11,15 +11,22 @@ from tests.factories import ContactFactory, UserFactory
 URL = reverse("contacts:export")
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter=";") -> list[list[str]]:
     content = b"".join(response.streaming_content).decode("utf-8")
     assert content.startswith("\ufeff"), "Excel needs the BOM to read accents"
-    return list(csv.reader(io.StringIO(content[1:])))
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=delimiter))
 
 
-@pytest.mark.parametrize("text", ["=1+1", "-2", "@x", "+x", "\tx", "\rx", "=HYPERLINK(\"http://evil\")"])
+@pytest.mark.parametrize("text", ["=1+1", "-2+A1", "@x", "+x", "\tx", "\rx", "=HYPERLINK(\"http://evil\")",
+                                  "-cmd|' /C calc'!A0", "+1 514 555 0101 =A1"])
 def test_text_a_spreadsheet_would_run_gets_a_leading_quote(text):
     assert spreadsheet_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["+1 514 555-0101", "-2", "+1 (819) 555-0123 poste 12", "-2.50", "+33 1 23 45 67 89"])
+def test_phone_numbers_and_plain_numbers_keep_their_sign_without_a_quote(text):
+    # Only digits, spaces and + - ( ) . / marks: no function call, no cell reference, nothing runs.
+    assert spreadsheet_safe(text) == text
 
 
 @pytest.mark.parametrize("value", [Decimal("-2.50"), Decimal("1234.56"), -2, 42, 3.5])
@@ -39,7 +46,7 @@ def test_csv_response_writes_numbers_unquoted_and_neutralises_formulas():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     content = b"".join(response.streaming_content).decode("utf-8")
-    assert content == "\ufefftext,amount,count\r\n'=1+1,-2.50,7\r\n'-2,0,-3\r\n"
+    assert content == "\ufefftext,amount,count\r\n'=1+1,-2.50,7\r\n-2,0,-3\r\n"
 
 
 @pytest.mark.django_db
@@ -52,22 +59,23 @@ def test_export_has_a_header_and_one_row_per_contact(rep_client, rep, settings):
     assert response["Content-Disposition"].startswith('attachment; filename="contacts-')
     rows = read_csv(response)
     header, row = rows[0], dict(zip(rows[0], rows[1]))
-    assert header[:4] == ["external_ref", "name", "kind", "status"]
+    assert header[:4] == ["Référence externe", "Nom", "Type de contact", "Statut"]
     assert len(rows) == 2
-    assert row["name"] == "Café Québec"
-    assert row["status"] == "client"
-    assert row["external_ref"] == "CRM-9"
-    assert row["account_manager"] == "rep"
-    assert row["description"] == "Deux lignes\net une virgule, ici"
+    assert row["Nom"] == "Café Québec"
+    assert row["Statut"] == "Client"
+    assert row["Type de contact"] == "Organisation"
+    assert row["Référence externe"] == "CRM-9"
+    assert row["Gestionnaire de compte"] == "rep"
+    assert row["Description"] == "Deux lignes\net une virgule, ici"
 
 
 @pytest.mark.django_db
 def test_export_neutralises_formulas_typed_into_contacts(rep_client):
     ContactFactory(name="=1+1", phone="+1 514 555 0101", email="", city="@SUM(A1)")
     row = dict(zip(*read_csv(rep_client.get(URL))))
-    assert row["name"] == "'=1+1"
-    assert row["phone"] == "'+1 514 555 0101"
-    assert row["city"] == "'@SUM(A1)"
+    assert row["Nom"] == "'=1+1"
+    assert row["Téléphone"] == "+1 514 555 0101"  # no apostrophe that would show in the cell
+    assert row["Ville"] == "'@SUM(A1)"
 
 
 @pytest.mark.django_db
@@ -99,7 +107,8 @@ def test_export_runs_a_constant_number_of_queries(rep_client, django_assert_num_
     managers = UserFactory.create_batch(2)
     for number in range(count):
         ContactFactory(account_manager=managers[number % 2])
-    # session, user, permissions (one query), the contacts with their managers
-    with django_assert_num_queries(4):
+    # session, user, permissions (one query), the usernames of the managers, the contacts with
+    # their people (one query), the audit entry
+    with django_assert_num_queries(6):
         rows = read_csv(rep_client.get(URL))
     assert len(rows) == count + 1

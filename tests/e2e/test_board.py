@@ -32,6 +32,8 @@ def deals(rep):
                                    value=Decimal("10000"), success_percent=10),
         "hosting": OpportunityFactory(subject="Hébergement", contact=bakery, representative=rep, stage=quote,
                                       value=Decimal("4000"), success_percent=50),
+        "upkeep": OpportunityFactory(subject="Maintenance annuelle", contact=bakery, representative=rep,
+                                     stage=Stage.objects.get(label_en="Won"), value=Decimal("1500")),
     }
 
 
@@ -95,6 +97,10 @@ def test_moving_a_card_by_keyboard_alone(page, rep, deals):
 def test_dragging_to_lost_asks_for_the_reason(page, rep, deals):
     sign_in(page, "rep")
     page.goto(page.base_url + "/prospection/board/")
+    # Won and lost come folded: opened with a click on the header, the column takes the card.
+    lost_column = page.locator(f"#board-column-{deals['lost'].pk}")
+    lost_column.locator("summary").click()
+    expect(page.locator(f"#board-cards-{deals['lost'].pk}")).to_be_visible()
     drag(page, page.locator(f"#card-{deals['hosting'].pk} dl"), page.locator(f"#board-cards-{deals['lost'].pk}"))
     reason = page.get_by_label("Raison de la perte")
     expect(reason).to_be_visible()
@@ -104,8 +110,25 @@ def test_dragging_to_lost_asks_for_the_reason(page, rep, deals):
     reason.select_option(label="Concurrent")
     page.get_by_role("button", name="Fermer comme perdue").click()
     expect(column_total(page, deals["quote"])).to_have_text(format_money(Decimal("0")))
+    expect(page.locator(f"#board-head-{deals['lost'].pk} [data-testid=column-count]")).to_have_text("1 opportunité")
     deals["hosting"].refresh_from_db()
     assert deals["hosting"].stage == deals["lost"] and deals["hosting"].lost_reason.label_en == "Competitor"
+
+
+def test_a_folded_won_column_shows_its_figures_and_loads_its_cards_when_opened(page, rep, deals):
+    violations = collect_csp_violations(page)
+    sign_in(page, "rep")
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.base_url}])
+    page.goto(page.base_url + "/prospection/board/")
+    won = page.locator("[data-outcome=won]")
+    expect(won.locator("[data-testid=column-count]")).to_have_text("1 opportunity")
+    expect(won.locator("[data-testid=column-total]")).to_have_text(format_money(Decimal("1500"), language="en"))
+    expect(page.get_by_text("Maintenance annuelle")).to_be_hidden()
+    won.locator("summary").click()
+    expect(page.get_by_role("link", name="Maintenance annuelle")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "board-won-opened-en")
+    assert violations == []
 
 
 def test_a_stale_move_is_refused_and_the_columns_redrawn(page, rep, deals):

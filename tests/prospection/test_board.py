@@ -107,9 +107,54 @@ def test_a_reps_board_with_my_opportunities_shows_what_my_opportunities_shows(re
     board = rep_client.get(f"{BOARD}?representative={rep.pk}")
     assert board.context["mine"] is True
     on_board = {subject for column in columns(board).values() for subject in column["cards"]}
+    dashboard = rep_client.get(f"/prospection/?representative={rep.pk}")  # open ones, as the folded board
+    assert on_board == {opportunity.subject for opportunity in dashboard.context["page"]}
+    assert on_board == {"Refonte du site", "Premier appel"}
+    board = rep_client.get(f"{BOARD}?representative={rep.pk}&closed=on")  # the won and lost cards too
+    on_board = {subject for column in columns(board).values() for subject in column["cards"]}
     dashboard = rep_client.get(f"/prospection/?representative={rep.pk}&outcome=all")
     assert on_board == {opportunity.subject for opportunity in dashboard.context["page"]}
     assert on_board == {"Refonte du site", "Hébergement annuel", "Premier appel"}
+
+
+def test_won_and_lost_come_folded_with_their_figures_and_open_with_their_cards(rep_client, rep, pipeline):
+    won, lost = stage("Won"), stage("Lost")
+    response = rep_client.get(f"{BOARD}?representative={rep.pk}")
+    page = response.content.decode()
+    folded = columns(response)["Won"]
+    assert (folded["count"], folded["value"], folded["cards"]) == (1, Decimal("1200.50"), [])
+    assert "Hébergement annuel" not in page and format_money(Decimal("1200.50")) in page  # the header's sum
+    assert page.count("<details") == 2 and "<details open" not in page and " open>" not in page
+    column_url = f"/prospection/board/column/{won.pk}/?representative={rep.pk}"
+    assert f'hx-get="{column_url}" hx-trigger="toggle once"' in page
+    # Without JavaScript, the folded column's link draws the board with the closed cards.
+    assert f'href="{BOARD}?representative={rep.pk}&amp;closed=on#board-column-{won.pk}"' in page
+    assert f'<div class="board-cards" id="board-cards-{lost.pk}" data-stage="{lost.pk}"></div>' in page  # a drop
+    opened = rep_client.get(f"{BOARD}?representative={rep.pk}&closed=on").content.decode()
+    assert "Hébergement annuel" in opened and f'id="board-column-{won.pk}" data-testid="board-column"' in opened
+    # The column opened with JavaScript: its cards alone, under the same filters.
+    body = rep_client.get(column_url, HTTP_HX_REQUEST="true")
+    assert body.status_code == 200 and "<html" not in body.content.decode()
+    assert "Hébergement annuel" in body.content.decode() and "Serveur dédié" not in body.content.decode()
+    assert "Serveur dédié" in rep_client.get(f"/prospection/board/column/{lost.pk}/").content.decode()
+    assert rep_client.get("/prospection/board/column/999999/").status_code == 404
+
+
+# session, user, permissions; the stages with the figures' stamp, the column's cards
+COLUMN_QUERIES = 5
+
+
+def test_an_opened_column_costs_the_same_with_few_or_many_cards(rep_client, rep, django_assert_num_queries):
+    won = stage("Won")
+    url = f"/prospection/board/column/{won.pk}/"
+    OpportunityFactory(representative=rep, stage=won)
+    rep_client.get(url)
+    with django_assert_num_queries(COLUMN_QUERIES):
+        rep_client.get(url)
+    OpportunityFactory.create_batch(CARDS_PER_COLUMN + 5, representative=rep, stage=won)
+    cache.clear()
+    with django_assert_num_queries(COLUMN_QUERIES + 1):  # + the sums, counted again
+        assert len(rep_client.get(url).context["column"].cards) == CARDS_PER_COLUMN
 
 
 def test_a_card_shows_its_figures_and_flags_a_past_close_date_in_words(rep_client, pipeline):
@@ -154,10 +199,14 @@ def test_board_query_count_does_not_depend_on_the_data_size(rep_client, rep, dja
         OpportunityFactory.create_batch(CARDS_PER_COLUMN + 5, representative=rep, stage=stage(label))
     with django_assert_num_queries(BOARD_QUERIES):
         response = rep_client.get(BOARD)
-    assert sum(len(column.cards) for column in response.context["columns"]) == 4 * CARDS_PER_COLUMN  # the first 2 are among the first contacts
+    # The open columns' first cards (the first 2 are among the first contacts); won and lost come folded.
+    assert sum(len(column.cards) for column in response.context["columns"]) == 2 * CARDS_PER_COLUMN
+    with django_assert_num_queries(BOARD_QUERIES):
+        response = rep_client.get(f"{BOARD}?closed=on")
+    assert sum(len(column.cards) for column in response.context["columns"]) == 4 * CARDS_PER_COLUMN
     with django_assert_num_queries(BOARD_QUERIES + 2):  # + the representative chosen, checked; + the sums (first time for this filter)
         response = rep_client.get(f"{BOARD}?representative={rep.pk}")
-    assert sum(len(column.cards) for column in response.context["columns"]) == 4 * CARDS_PER_COLUMN  # the first 2 are among the first contacts
+    assert sum(len(column.cards) for column in response.context["columns"]) == 2 * CARDS_PER_COLUMN
 
 
 def test_a_move_costs_the_same_with_few_or_many_opportunities(rep_client, rep, django_assert_num_queries):
@@ -309,3 +358,16 @@ def test_the_columns_sums_are_cached_until_an_opportunity_or_a_stage_changes(
         Stage.objects.filter(label_en="Negotiation").update(is_active=False)
         stage("Quote sent").save()  # a stage's save renews the stamp too
     assert "Negotiation" not in columns(rep_client.get(BOARD))
+
+
+def test_the_filter_menus_keep_the_choice_and_escape_the_labels(rep_client, rep, pipeline):
+    from tests.factories import UserFactory
+
+    UserFactory(username="odd", first_name="<b>Zoé</b>", last_name="Roy")
+    product = Product.objects.get(label_en="Hosting")
+    page = rep_client.get(f"{BOARD}?representative={rep.pk}&product={product.pk}").content.decode()
+    assert f'<option value="{rep.pk}" selected>Luc Gagnon</option>' in page
+    assert f'<option value="{product.pk}" selected>Hébergement</option>' in page
+    assert '<option value="" selected>Toutes</option>' in page
+    assert "&lt;b&gt;Zoé&lt;/b&gt; Roy" in page and "<b>Zoé</b>" not in page
+    assert 'aria-label="Filtrer le tableau"' in page

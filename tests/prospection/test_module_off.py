@@ -55,6 +55,7 @@ print(json.dumps({
     "dashboard": page(client, "/prospection/"),
     "chart": page(client, "/prospection/chart.svg"),
     "board": page(client, "/prospection/board/"),
+    "board_column": page(client, "/prospection/board/column/1/"),
     "forecast": page(client, "/prospection/forecast/"),
     "forecast_chart": page(client, "/prospection/forecast/pipeline.svg"),
     "board_move": {"status": client.post("/prospection/1/move/", {"stage": "1", "version": "0"}).status_code},
@@ -115,7 +116,7 @@ def test_contact_file_still_shows_the_contact(off_pages):
     assert "Gestionnaire de compte" not in off_pages["contact"]["html"]
 
 
-@pytest.mark.parametrize("name", ["dashboard", "chart", "board", "board_move", "forecast", "forecast_chart",
+@pytest.mark.parametrize("name", ["dashboard", "chart", "board", "board_column", "board_move", "forecast", "forecast_chart",
                                   "admin_lists"])
 def test_prospection_urls_are_404(off_pages, name):
     assert off_pages[name]["status"] == 404
@@ -134,5 +135,5 @@ def test_no_account_manager_in_the_history_or_the_export(off_pages):
     assert history["status"] == 200
     assert "Gestionnaire de compte" not in history["html"]
     assert "Gisèle Gestion" not in history["html"] and "Gaston Gérant" not in history["html"]
-    assert "account_manager" not in off_pages["export_header"]
-    assert off_pages["export_header"].lstrip("\ufeff").startswith("external_ref")
+    assert "Gestionnaire de compte" not in off_pages["export_header"]
+    assert off_pages["export_header"].lstrip("\ufeff").startswith("Référence externe;Nom;")

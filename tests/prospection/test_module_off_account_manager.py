@@ -54,7 +54,7 @@ def export(client) -> list[dict]:
     response = client.get(reverse("contacts:export"))
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
-    return list(csv.reader(io.StringIO(content)))
+    return list(csv.reader(io.StringIO(content), delimiter=";"))  # French: what a French Excel splits on
 
 
 def set_account_manager(contact, user) -> None:
@@ -96,16 +96,16 @@ def test_history_in_english_has_no_account_manager_when_off(module_off, rep_clie
 def test_export_has_the_account_manager_column_when_on(module_on, rep_client, rep):
     ContactFactory(name="Café Québec", account_manager=rep)
     header, row = export(rep_client)
-    assert dict(zip(header, row))["account_manager"] == "rep"
+    assert dict(zip(header, row))["Gestionnaire de compte"] == "rep"
 
 
 def test_export_has_no_account_manager_column_when_off(module_off, rep_client, rep):
     ContactFactory(name="Café Québec", account_manager=rep)
     header, row = export(rep_client)
-    assert "account_manager" not in header
+    assert "Gestionnaire de compte" not in header
     assert len(row) == len(header)
     assert "rep" not in row
-    assert dict(zip(header, row))["name"] == "Café Québec"
+    assert dict(zip(header, row))["Nom"] == "Café Québec"
 
 
 # Import -------------------------------------------------------------------------------
