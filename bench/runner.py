@@ -88,6 +88,12 @@ TARGETS = {
     # Issue 19: an XLSX export of 100,000 rows (opportunities: 100,000; contacts: a row per person).
     "export_opportunities_xlsx": {"ms": 10000},
     "export_contacts_xlsx": {"ms": 10000},
+    # The API (issue 22): a page of 50 and a create, with a personal token.
+    "api_contacts": {"ms": 30, "queries": 4},
+    "api_contacts_next_page": {"ms": 30, "queries": 4},
+    "api_contact_notes": {"ms": 30, "queries": 3},
+    "api_opportunities": {"ms": 30, "queries": 3},
+    "api_note_create": {"ms": 30},
 }
 
 
@@ -140,6 +146,8 @@ def fetch(client: Client, url: str, data: dict | None = None, headers: dict | No
         return result
     if data is None:
         response = client.get(url, headers=headers)
+    elif isinstance(data, str):  # a JSON body (the API)
+        response = client.post(url, data, content_type="application/json", headers=headers)
     else:
         response = client.post(url, data, headers=headers)
     if response.streaming:
@@ -422,7 +430,32 @@ def default_pages(personas=("rep", "manager")) -> list[Page]:
                               persona, heavy=True))
         pages.append(Page("export_contacts", reverse("contacts:export"), persona, heavy=True))
         pages.append(Page("export_contacts_xlsx", reverse("contacts:export_xlsx"), persona, heavy=True))
+        if apps.is_installed("api"):
+            pages += api_pages(user, persona, big=big, ordinary=ordinary)
     pages += privacy_pages(big)
+    return pages
+
+
+def api_pages(user, persona: str, *, big: Contact, ordinary: Contact) -> list[Page]:
+    """The API's lists (a page of 50) and a note created, with a token made for the run (1 row)."""
+    from api.models import ApiToken
+
+    _token, key = ApiToken.issue(user=user, name="bench")
+    headers = {"Authorization": f"Bearer {key}"}
+    client = Client()
+    first_page = client.get(reverse("api:contact-list"), headers=headers).json()
+    pages = [
+        Page("api_contacts", reverse("api:contact-list"), persona, headers=headers),
+        Page("api_contact_notes", reverse("api:note-list") + f"?contact={big.pk}", persona, headers=headers,
+             note="the contact with the most notes"),
+        Page("api_note_create", reverse("api:note-list"), persona, headers=headers,
+             data=lambda: json.dumps({"contact": ordinary.pk, "description": "Bench: rappeler"}),
+             note="POST JSON; each request adds a note (bench copy only)"),
+    ]
+    if first_page.get("next"):
+        pages.append(Page("api_contacts_next_page", first_page["next"], persona, headers=headers))
+    if apps.is_installed("prospection"):
+        pages.append(Page("api_opportunities", reverse("api:opportunity-list"), persona, headers=headers))
     return pages
 
 

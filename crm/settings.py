@@ -50,6 +50,34 @@ if PROSPECTION_ENABLED:
     INSTALLED_APPS.append("prospection")
 INSTALLED_APPS.append("dataimport")  # import pages, background jobs, the import log (after the apps it imports)
 
+# The REST API (api/, README "API"): personal tokens only, a page of 50 by keyset, a
+# request budget per token; the schema and its documentation page from drf-spectacular.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE", "1200/minute")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relance API",
+    "DESCRIPTION": ("Contacts, people, notes and opportunities" if PROSPECTION_ENABLED else "Contacts, people and notes")
+    + ", under the same visibility and permissions as the pages. "
+    "Authenticate with a personal token: `Authorization: Bearer rlk_…`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "AUTHENTICATION_WHITELIST": ["api.auth.TokenAuthentication"],
+}
+# Webhook deliveries: attempts before giving up, and the first wait (then ×4 each time).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_FIRST_RETRY_SECONDS = env_int("WEBHOOK_FIRST_RETRY_SECONDS", 30)
+
 # Background jobs (Django's Tasks framework): queued in the database, run by
 # `manage.py db_worker` (several workers on several hosts are safe: each job is
 # claimed with SELECT ... FOR UPDATE SKIP LOCKED). `make run` starts one.

