@@ -44,7 +44,9 @@ def browser():
 @pytest.fixture
 def page(browser, migrated_data_restored, live_server):
     """A French desktop browser tab on the live server (with the migrations' data back)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-CA")
+    # Reduced motion: Bootstrap then drops its 0.15 s colour transitions, so an axe-core audit never
+    # reads a button half-way into its hover colours (a redrawn button under the pointer did).
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-CA", reduced_motion="reduce")
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base_url = live_server.url
