@@ -106,7 +106,8 @@ def _other(model, request, **lookups):
 
 def _candidates(request, contact) -> dict:
     """Contacts to merge with: the look-alikes, and those whose name has the searched words."""
-    query = fold(request.GET.get("q", "")).strip()[:100]
+    # A NUL character cannot be sent to PostgreSQL (a text value may not hold one): it is no search word.
+    query = fold(request.GET.get("q", "").replace("\x00", "")).strip()[:100]
     found = []
     if query:
         words = Q()
