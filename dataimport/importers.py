@@ -1,6 +1,6 @@
 """The importers the pages offer, by target: the same classes the commands run."""
 
-from django.conf import settings
+from django.apps import apps
 
 from dataimport.models import Target
 
@@ -11,7 +11,7 @@ def importer_classes() -> dict:
     from notes.management.commands.import_notes import NoteImport
 
     classes = {Target.CONTACTS: ContactImport, Target.NOTES: NoteImport}
-    if settings.PROSPECTION_ENABLED:
+    if apps.is_installed("prospection"):  # the app, not the setting: a test may switch the setting alone
         from prospection.management.commands.import_opportunities import OpportunityImport
 
         classes[Target.OPPORTUNITIES] = OpportunityImport
@@ -41,7 +41,7 @@ def history_models(target: str) -> list:
         return [ContactPerson, Contact]
     if target == Target.NOTES:
         return [Note]
-    if target == Target.OPPORTUNITIES and settings.PROSPECTION_ENABLED:
+    if target == Target.OPPORTUNITIES and apps.is_installed("prospection"):
         from prospection.models import Opportunity
 
         return [Opportunity]

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,6 +23,10 @@ pytestmark = pytest.mark.django_db
 CONTACT_FIELDS = ["external_ref", "name", "kind", "status", "email", "phone", "website", "street", "city", "region",
                   "postal_code", "country", "language", "description", "account_manager_id"]
 PERSON_FIELDS = ["first_name", "last_name", "role", "email", "phone", "mobile", "is_primary"]
+
+# Session, user, permissions, the contacts with their people, the audit entry; with the prospection
+# module, the account managers' usernames too.
+EXPORT_QUERIES = 6 if apps.is_installed("prospection") else 5
 
 
 def snapshot() -> list:
@@ -130,11 +135,11 @@ def test_the_export_honours_the_lists_filters(contacts, rep_client):
 def test_a_contact_with_many_people_costs_the_same_queries(rep_client, django_assert_num_queries):
     for _number in range(3):
         ContactPersonFactory(contact=ContactFactory())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(EXPORT_QUERIES):
         rep_client.get(reverse("contacts:export_xlsx")).getvalue()
     for _number in range(30):
         ContactPersonFactory(contact=ContactFactory())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(EXPORT_QUERIES):
         rep_client.get(reverse("contacts:export_xlsx")).getvalue()
 
 
