@@ -7,8 +7,6 @@ A page costs a constant number of queries (see the tests): the session and permi
 users and the note types the filters offer, the count, the page.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django import forms
@@ -17,7 +15,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -26,7 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from contacts.filters import search_words
 from crm import audit, bulk
-from crm.csv_export import CHUNK_ROWS, spreadsheet_safe
+from crm.csv_export import csv_response
 from crm.formatting import format_date
 from crm.links import url_with_pk
 from crm.pagination import KeyFirstPaginator, query_without
@@ -292,29 +290,8 @@ def activity_export(request):
                    contact, users.get(assignee, ""),
                    yes if admin_only else no, description]
 
-    return semicolon_csv(f"activities-{timezone.localdate():%Y-%m-%d}.csv", [str(name) for name in EXPORT_COLUMNS],
-                         cells())
-
-
-def semicolon_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    """crm.csv_export.csv_response with `;` between cells, as French Excel expects."""
-
-    def chunks():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        buffer.write("\ufeff")
-        writer.writerow(header)
-        for count, row in enumerate(rows, start=1):
-            writer.writerow(list(map(spreadsheet_safe, row)))
-            if count % CHUNK_ROWS == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(f"activities-{timezone.localdate():%Y-%m-%d}.csv", [str(name) for name in EXPORT_COLUMNS],
+                        cells(), delimiter=";")
 
 
 # Bulk changes -------------------------------------------------------------------------------
