@@ -7,7 +7,6 @@ and their history, only for those allowed to see them. Runs a fixed number of qu
 (one per kind of row), whatever the number of notes.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -20,7 +19,7 @@ from django.db import models
 from django.utils import timezone, translation
 
 from contacts.models import Contact, ContactPerson
-from crm.csv_export import spreadsheet_safe
+from crm.csv_export import write_csv
 from crm.text import user_name
 from notes.models import Note
 from privacy.erasure import history_model
@@ -187,17 +186,12 @@ def vcard(contact: Contact, people) -> str:
     return "\r\n".join(cards) + "\r\n"
 
 
-def notes_csv(notes) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    header = []
-    for name in NOTE_COLUMNS:
-        field = Note._meta.get_field(name)
-        header.append(f"{_label(field, 'en')} / {_label(field, 'fr')}")
-    writer.writerow(header)
-    for note in notes:
-        writer.writerow([spreadsheet_safe(note[name]) for name in NOTE_COLUMNS])
+def notes_csv(notes) -> bytes:
+    """The notes as CSV (UTF-8 with a BOM, spreadsheet-safe cells), headers in both languages."""
+    header = [f"{_label(field, 'en')} / {_label(field, 'fr')}"
+              for field in (Note._meta.get_field(name) for name in NOTE_COLUMNS)]
+    buffer = io.BytesIO()
+    write_csv(buffer, header, ([note[name] for name in NOTE_COLUMNS] for note in notes))
     return buffer.getvalue()
 
 
