@@ -91,16 +91,19 @@ class Server:
     log_dir: Path
     _log_dir_handle: tempfile.TemporaryDirectory = field(repr=False)
 
-    def access_log(self, *, at_least: int = 0, timeout: float = 5.0) -> list[str]:
+    def access_log(self, *, at_least: int = 0, containing: str = "", timeout: float = 30.0) -> list[str]:
         """One line per answered request: '<pid> "GET /path HTTP/1.1" status'.
 
         A worker writes its line just after sending the answer: pass `at_least` to wait
-        (up to `timeout` seconds) for the lines of the requests already answered.
+        (up to `timeout` seconds: a loaded machine can take seconds) for the lines of the
+        requests already answered; with `containing`, only the lines holding that text are
+        returned and counted (the start-up GETs vary in number).
         """
         path = self.log_dir / "access.log"
         deadline = time.monotonic() + timeout
         while True:
             lines = path.read_text().splitlines() if path.exists() else []
+            lines = [line for line in lines if containing in line]
             if len(lines) >= at_least or time.monotonic() > deadline:
                 return lines
             time.sleep(0.05)
