@@ -37,5 +37,5 @@ def test_rep_prepares_a_big_export_in_the_background_and_downloads_it(page, rep,
     rows = list(openpyxl.load_workbook(path).worksheets[0].values)
     assert rows[0][:2] == ("Référence externe", "Nom") and len(rows) == 4
     page.get_by_role("button", name="Luc Gagnon").click()
-    page.get_by_role("link", name="Mes exportations").click()
+    page.get_by_test_id("exports-link").click()
     expect(page.get_by_test_id("export-list")).to_contain_text(path.name)
