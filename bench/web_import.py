@@ -121,7 +121,8 @@ def measure_exports(manager, *, echo=None) -> list:
         result = Result(name=name, persona="manager", url=export, status=0 if measured["ok"] else 1,
                         median_ms=round(seconds * 1000), p95_ms=round(seconds * 1000),
                         cpu_ms=round(measured["worker_cpu_s"] * 1000), queries=0, sql_ms=0, bytes=size, samples=1,
-                        kind="import", extra={"rows": job.rows_done, **measured,
+                        kind="import", extra={"rows": job.rows_done, **measured, "rows_per_second": round(
+                                              job.rows_done / seconds) if seconds else 0,
                                               "load_average": [round(load, 2) for load in os.getloadavg()]})
         Upload.objects.filter(pk=job.upload_id).delete()
         results.append(result)
