@@ -250,3 +250,13 @@ def test_opportunities_csv_and_xlsx_in_the_background(rep):
 @pytest.mark.skipif(apps.is_installed("prospection"), reason="the module-off site")
 def test_module_off_has_no_opportunity_export():
     assert not any(export.target == "opportunities" for export in export_specs().values())
+
+
+def test_the_offer_and_the_job_page_speak_english_too(rep, five_contacts):
+    client = client_for(rep, "en")
+    offer = client.get(reverse("contacts:export")).content.decode()
+    assert "This export has more than 3 rows" in offer and "Prepare the file" in offer
+    client.post(reverse("contacts:export"))
+    [job] = run_queued()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Background export" in page and "The file is ready: 5 rows." in page
