@@ -5,6 +5,10 @@ Each job's time is the worker's own (Job.started_at → finished_at); meanwhile 
 progress the page polls (the jobs cache) every 0.05 s and keeps the longest wait between two
 changes; the worker's peak memory is its maximum resident size (getrusage of the child). The import
 commits and its undo removes it again: the database ends as it began (its tables are vacuumed).
+
+Then the big exports as background jobs (dataimport/exports.py), the same way: the 100,000
+opportunities and the contacts (one row per person: 150,000 rows at L) as XLSX and CSV, written by a
+worker for the manager, in French; their files are deleted after.
 """
 
 import os
@@ -20,7 +24,7 @@ from django.db import connection
 
 from contacts.models import Contact, ContactPerson
 from dataimport import jobs
-from dataimport.models import ImportRun, Job
+from dataimport.models import ImportRun, Job, Upload
 from dataimport.tasks import run_job
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -92,4 +96,36 @@ def measure(path: Path, rows: int, *, echo=None) -> list:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM contacts_contact, contacts_contactperson, contacts_historicalcontact, "
                            "contacts_historicalcontactperson")
+    return results + measure_exports(manager, echo=echo)
+
+
+EXPORTS = [("web_export_opportunities_xlsx", "opportunities.xlsx", "outcome=all"),
+           ("web_export_opportunities_csv", "opportunities.csv", "outcome=all"),
+           ("web_export_contacts_xlsx", "contacts.xlsx", ""), ("web_export_contacts_csv", "contacts.csv", "")]
+
+
+def measure_exports(manager, *, echo=None) -> list:
+    from bench.runner import Result
+    from dataimport.exports import export_specs
+
+    results = []
+    for name, export, query in EXPORTS:
+        if export not in export_specs():  # the prospection module off
+            continue
+        job = Job.objects.create(user=manager, kind=Job.Kind.EXPORT, target=export_specs()[export].target,
+                                 options={"export": export, "args": {}, "query": query, "language": "fr"})
+        measured = worker_run(job)
+        job.refresh_from_db()
+        size = job.upload.size if job.upload else 0
+        seconds = measured["seconds"] = measured["seconds"] or 0
+        result = Result(name=name, persona="manager", url=export, status=0 if measured["ok"] else 1,
+                        median_ms=round(seconds * 1000), p95_ms=round(seconds * 1000),
+                        cpu_ms=round(measured["worker_cpu_s"] * 1000), queries=0, sql_ms=0, bytes=size, samples=1,
+                        kind="import", extra={"rows": job.rows_done, **measured, "rows_per_second": round(
+                                              job.rows_done / seconds) if seconds else 0,
+                                              "load_average": [round(load, 2) for load in os.getloadavg()]})
+        Upload.objects.filter(pk=job.upload_id).delete()
+        results.append(result)
+        if echo:
+            echo(result)
     return results

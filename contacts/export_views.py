@@ -2,33 +2,24 @@
 and one contact's people as vCards. Views only; the writing is in contacts/exports.py."""
 
 from django.contrib.auth.decorators import permission_required
-from django.utils.translation import get_language
 
 from contacts import exports
 from contacts.access import get_contact_for_user
 from contacts.models import Contact
 from contacts.views import filtered_contacts
-from crm.exporting.http import download
-
-
-def export_language() -> str:
-    """The page's language: the export's column names and values follow it."""
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
+from crm.exporting.http import download, send
 
 
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_export(request):
-    """CSV of what the list shows with the same filters and sort: one row per person."""
-    contacts, language = filtered_contacts(request).qs, export_language()
-    return download(request, "contact", "contacts", "csv",
-                    lambda stream: exports.write_contacts_csv(contacts, language, stream))
+    """CSV of what the list shows with the same filters and sort: one row per person (a background job
+    above settings.EXPORT_BACKGROUND_ROWS rows)."""
+    return send(request, exports.CONTACTS_CSV)
 
 
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_export_xlsx(request):
-    contacts, language = filtered_contacts(request).qs, export_language()
-    return download(request, "contact", "contacts", "xlsx",
-                    lambda stream: exports.write_contacts_xlsx(contacts, language, stream))
+    return send(request, exports.CONTACTS_XLSX)
 
 
 @permission_required("contacts.view_contact", raise_exception=True)

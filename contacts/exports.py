@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact
 from crm.csv_export import write_csv
+from crm.exporting.spec import Export
 from crm.exporting.xlsx import write_xlsx
 
 CHUNK = 2000
@@ -93,18 +94,39 @@ def contact_rows(contacts, language: str):
         yield row
 
 
-def write_contacts_csv(contacts, language: str, stream) -> int:
+def write_contacts_csv(contacts, language: str, stream, progress=None) -> int:
     """CSV for a spreadsheet in `language`: in French `;` (what a French Excel splits on), else `,`;
     a UTF-8 BOM either way."""
     return write_csv(stream, header(language), contact_rows(contacts, language),
-                     delimiter=";" if language.startswith("fr") else ",")
+                     delimiter=";" if language.startswith("fr") else ",", progress=progress)
 
 
-def write_contacts_xlsx(contacts, language: str, stream) -> int:
+def write_contacts_xlsx(contacts, language: str, stream, progress=None) -> int:
     with translation.override(language):
         sheet = str(Contact._meta.verbose_name_plural).capitalize()
     return write_xlsx(stream, sheet=sheet, header=header(language), rows=contact_rows(contacts, language),
-                      widths=[WIDTHS.get(key, 16) for key, _label in columns()])
+                      widths=[WIDTHS.get(key, 16) for key, _label in columns()], progress=progress)
+
+
+def listed_contacts(asker):
+    """What the contacts list shows for this query string (its filters, search and sort; all pages)."""
+    from contacts.views import filtered_contacts  # the list's own filters (views import this module's users)
+
+    return filtered_contacts(asker).qs
+
+
+def person_rows(contacts, limit: int | None) -> int:
+    """The rows of a contacts export: one per person, one for a contact without people (at most limit)."""
+    rows = contacts.order_by().values_list("pk", "people__pk")
+    return (rows[:limit] if limit else rows).count()
+
+
+CONTACTS_CSV = Export(name="contacts.csv", target="contacts", kind="contact", stem="contacts", extension="csv",
+                      permission="contacts.view_contact", select=listed_contacts, count=person_rows,
+                      write=write_contacts_csv)
+CONTACTS_XLSX = Export(name="contacts.xlsx", target="contacts", kind="contact", stem="contacts", extension="xlsx",
+                       permission="contacts.view_contact", select=listed_contacts, count=person_rows,
+                       write=write_contacts_xlsx)
 
 
 # vCards ---------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 
+from crm.exporting.spec import reported
+
 # A cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_SHAPED = re.compile(r"[+-]?[\d\s().\-/+]*\d[\d\s().\-/]*(?:\s*(?:x|ext\.?|poste|p\.)\s*\d+)?", re.IGNORECASE)
@@ -38,9 +40,11 @@ def spreadsheet_safe(value):
     return spreadsheet_safe(str(value))
 
 
-def write_csv(stream, header: list[str], rows: Iterable[list], *, delimiter: str = ",") -> int:
+def write_csv(stream, header: list[str], rows: Iterable[list], *, delimiter: str = ",", progress=None) -> int:
     """Rows as UTF-8 CSV with a BOM (so Excel reads accents right) to the binary `stream`, made safe
-    by spreadsheet_safe; a French Excel wants delimiter=";". Returns the number of rows written."""
+    by spreadsheet_safe; a French Excel wants delimiter=";". Returns the number of rows written;
+    progress(rows so far), when given, is called every thousand rows (crm.exporting.spec.reported)."""
+    rows = reported(rows, progress)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=False)
     writer = csv.writer(text, delimiter=delimiter)
     writer.writerow(header)

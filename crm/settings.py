@@ -289,6 +289,10 @@ PRIVACY_RETENTION_YEARS = env_int("PRIVACY_RETENTION_YEARS", 0)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 # The largest file the import page takes (kept in the database, 1 MB a row, until imported).
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# An export of more rows than this is written by a background job (dataimport/exports.py), whose file
+# its user may download for EXPORT_KEEP_HOURS hours; then it is deleted.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 
 # Security: strict by default, relaxed only for local development over http.
 SECURE_CSP = {

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("notes.urls")),
     path("calendar/", include("notes.calendar_urls")),
     path("imports/", include("dataimport.urls")),
+    path("exports/", include("dataimport.export_urls")),  # big exports written by a background job
     path("search/", include("search.urls")),
     # Before the admin's own "view on site": that one redirects to any object of any model.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(admin_access.view_on_site)),

@@ -9,7 +9,11 @@ class DataImportConfig(AppConfig):
 
     def ready(self):
         # Every import, from a command or a page, is recorded in the import log.
+        from crm.exporting import http
         from crm.importing import engine
+        from dataimport.exports import queue
         from dataimport.journal import ImportJournal
 
         engine.journal = ImportJournal()
+        # Big exports are written by a background job (crm.exporting.http.send).
+        http.queue_in_background = queue

@@ -77,8 +77,12 @@ def expire(job) -> Job:
     if is_stale(job):
         from dataimport.journal import fail_stale
 
-        message = _("The worker running this job stopped (killed or lost) before the end; nothing was written. "
-                    "Start it again.")
+        if job.kind == Job.Kind.EXPORT:
+            message = _("The worker writing this file stopped (killed or lost) before the end; no file was "
+                        "kept. Export again.")
+        else:
+            message = _("The worker running this job stopped (killed or lost) before the end; nothing was "
+                        "written. Start it again.")
         try:
             if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
                     status=Job.Status.FAILED, error=message, finished_at=timezone.now()):
@@ -99,8 +103,12 @@ KEEP_UPLOADS = datetime.timedelta(days=2)
 
 
 def forget_old_uploads() -> None:
-    Upload.objects.filter(created_at__lt=timezone.now() - KEEP_UPLOADS).exclude(
+    """Uploads after KEEP_UPLOADS, and exported files after settings.EXPORT_KEEP_HOURS."""
+    now = timezone.now()
+    Upload.objects.filter(is_export=False, created_at__lt=now - KEEP_UPLOADS).exclude(
         jobs__status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).delete()
+    Upload.objects.filter(is_export=True,
+                          created_at__lt=now - datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)).delete()
 
 
 class Heartbeat:
@@ -176,6 +184,12 @@ def save_upload(*, user, target: str, file) -> Upload:
     return upload
 
 
+def stored_bytes(upload: Upload):
+    """The stored file, 1 MB at a time (one query per chunk: memory stays flat)."""
+    for index in upload.chunks.order_by("index").values_list("index", flat=True):
+        yield bytes(UploadChunk.objects.values_list("data", flat=True).get(upload=upload, index=index))
+
+
 @contextmanager
 def local_copy(upload: Upload):
     """The upload as a file on this host (its name's extension kept: it says the kind), removed after."""
@@ -183,8 +197,8 @@ def local_copy(upload: Upload):
     path = os.path.join(folder, "upload" + Path(upload.name).suffix.lower()[:10])
     try:
         with open(path, "wb") as file:
-            for index in upload.chunks.order_by("index").values_list("index", flat=True):
-                file.write(bytes(UploadChunk.objects.values_list("data", flat=True).get(upload=upload, index=index)))
+            for data in stored_bytes(upload):
+                file.write(data)
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)

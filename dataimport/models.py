@@ -2,7 +2,8 @@
 
 An upload is kept in the database, in chunks of 1 MB, so that any web server
 and any worker host reads the same file with nothing shared but the database,
-and memory stays bounded whatever its size.
+and memory stays bounded whatever its size. The file a background export
+writes is kept the same way (an Upload with is_export), for its user only.
 """
 
 from django.conf import settings
@@ -30,6 +31,8 @@ class Upload(models.Model):
     # What the import page chose: encoding, delimiter, mapping {position: column key or ""}, update.
     options = models.JSONField(_("options"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Written by a background export (dataimport/exports.py) for `user` to download; never imported.
+    is_export = models.BooleanField(_("written by an export"), default=False)
 
     class Meta:
         verbose_name = _("uploaded file")
@@ -56,8 +59,8 @@ class UploadChunk(models.Model):
 
 class Job(models.Model):
     """Work done outside the request by a worker (django.tasks): checking or running an import, undoing
-    one, and later big exports. Rows done and total are live in the jobs cache while it runs
-    (dataimport/jobs.py) and kept here at the end."""
+    one, writing a big export (its file: `upload`, is_export). Rows done and total are live in the jobs
+    cache while it runs (dataimport/jobs.py) and kept here at the end."""
 
     class Kind(models.TextChoices):
         CHECK = "check", _("Check")
@@ -102,6 +105,8 @@ class Job(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     def get_absolute_url(self):
+        if self.kind == self.Kind.EXPORT:
+            return reverse("exports:job", args=[self.pk])
         return reverse("dataimport:job", args=[self.pk])
 
     @property

@@ -48,7 +48,7 @@ def _start(request):
 
 @can_import
 def mapping(request, pk):
-    upload = get_object_or_404(Upload, pk=pk, target__in=list(importer_classes()))
+    upload = get_object_or_404(Upload, pk=pk, target__in=list(importer_classes()), is_export=False)
     options = upload.options
     importer = importer_classes()[upload.target](encoding=options.get("encoding") or None,
                                                  delimiter=options.get("delimiter") or None,

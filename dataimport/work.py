@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from crm.importing.engine import ImportFailed
 from dataimport import jobs, undo
+from dataimport.exports import run_export
 from dataimport.importers import importer_classes
 from dataimport.models import ImportRun, Job
 
@@ -76,4 +77,5 @@ RUNNERS = {
     Job.Kind.CHECK: lambda job: run_import(job, dry_run=True),
     Job.Kind.IMPORT: lambda job: run_import(job, dry_run=False),
     Job.Kind.UNDO: run_undo,
+    Job.Kind.EXPORT: run_export,
 }

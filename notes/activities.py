@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from contacts.filters import search_words
-from crm import audit, bulk
-from crm.csv_export import csv_response
+from crm import bulk
 from crm.formatting import format_date
 from crm.links import url_with_pk
 from crm.pagination import KeyFirstPaginator, query_without
@@ -32,7 +31,7 @@ from crm.text import user_name
 from notes.calendar_forms import EVERYONE, FIRST_DAY, LAST_DAY, MINE
 from notes.forms import UserChoiceField
 from notes.models import Note, NoteType, today
-from notes.rows import BADGES, state_badge
+from notes.rows import state_badge
 
 PAGE_SIZE = 25
 MAX_TEXT = 200
@@ -260,38 +259,6 @@ def activity_list(request):
         "list_query": query_without(request, "page"),
         "bulk_actions": NOTES_BULK.offered(request.user),
     })
-
-
-EXPORT_COLUMNS = [
-    gettext_lazy("Date"), gettext_lazy("Time"), gettext_lazy("State"), gettext_lazy("Type"),
-    gettext_lazy("Contact"), gettext_lazy("Assigned to"), gettext_lazy("Admin only"), gettext_lazy("Description"),
-]
-
-
-@permission_required("notes.view_note", raise_exception=True)
-def activity_export(request):
-    """The notes the list shows with its filters and sort, all pages, as a French spreadsheet reads a CSV:
-    `;` between the cells, a BOM (crm.csv_export's rules for formulas)."""
-    activities = Activities(request.user, request.GET)
-    notes = activities.notes()
-    audit.record(request.user, "export", kind="note", count=notes.count())
-    users = {person.pk: user_name(person) for person in activities.every_user}
-    types = {kind.pk: kind.label for kind in activities.types}
-    states = {key: str(words) for key, (_colour, _icon, words) in BADGES.items()}
-    yes, no = _("yes"), _("no")
-    rows = notes.annotate(contact_name=F("contact__name")).values_list(
-        "date", "time", "is_done", "type_id", "contact_name", "assigned_to_id", "admin_only", "description")
-    day = today()
-
-    def cells():
-        for date, time, is_done, type_id, contact, assignee, admin_only, description in rows.iterator(2000):
-            state = "history" if is_done else "follow_up" if date > day else "overdue" if date < day else "today"
-            yield [date.isoformat(), time.strftime("%H:%M") if time else "", states[state], types.get(type_id, ""),
-                   contact, users.get(assignee, ""),
-                   yes if admin_only else no, description]
-
-    return csv_response(f"activities-{timezone.localdate():%Y-%m-%d}.csv", [str(name) for name in EXPORT_COLUMNS],
-                        cells(), delimiter=";")
 
 
 # Bulk changes -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("team/", team.team_day, name="team"),
     # « Activités »: the notes list, its export and its bulk changes (notes/activities.py).
     path("notes/", activities.activity_list, name="activities"),
-    path("notes/export.csv", activities.activity_export, name="activities_export"),
+    path("notes/export.csv", export_views.activities_csv, name="activities_export"),
+    path("notes/export.xlsx", export_views.activities_xlsx, name="activities_export_xlsx"),
     path("notes/bulk/", activities.activity_bulk, name="activities_bulk"),
 ]

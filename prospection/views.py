@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
@@ -14,12 +13,11 @@ from django.views.decorators.http import require_POST
 
 from contacts.access import get_contact_for_user
 from crm.concurrency import StaleEdit
-from crm.csv_export import csv_response
+from crm.exporting.http import send
 from crm.history import history_entries
-from crm.language import is_english
 from crm.pagination import paginate, query_without
 from crm.text import user_name
-from prospection import chart
+from prospection import chart, exports
 from prospection.board import (
     board_filter,
     board_query,
@@ -36,7 +34,7 @@ from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forecast import forecast_figures
 from prospection.forms import BoardMoveForm, OpportunityForm, ProspectInfoForm
-from prospection.models import Category, Opportunity, Product, Stage
+from prospection.models import Opportunity
 
 
 def get_opportunity_for_user(request, pk, queryset=None) -> Opportunity:
@@ -124,56 +122,10 @@ def forecast_chart(request, kind):
     )
 
 
-EXPORT_HEADER = [
-    "subject", "contact", "contact_external_ref", "product", "stage", "outcome", "contact_person",
-    "category", "value", "purchase_costs", "success_percent", "total", "representative",
-    "expected_close_date", "created_at", "updated_at",
-    # Issue 17: the stage's default %, whether this % was set by hand, and how it closed.
-    "stage_probability", "percent_set_by_hand", "closed_on", "lost_reason", "lost_comment",
-]
-
-
-EXPORT_COLUMNS = [
-    "subject", "contact__name", "contact__external_ref", "product_id", "stage_id",
-    "contact_person__first_name", "contact_person__last_name", "category_id", "value", "purchase_costs",
-    "success_percent", "total", "representative_id", "expected_close_date", "created_at", "updated_at",
-    "probability_set_by_hand", "closed_on", "lost_comment",
-]
-
-
 @permission_required("prospection.view_opportunity", raise_exception=True)
 def export(request):
-    """CSV of exactly what the dashboard lists with the same filters (all pages).
-
-    Rows are read as tuples, and the short lists (products, stages, categories,
-    users) are read once into dictionaries (4 small queries): no model
-    instance per row, which was most of the time at 100,000 rows.
-    """
-    reason_label = "lost_reason__label_en" if is_english() else "lost_reason__label_fr"
-    opportunities = filtered_opportunities(request).qs.values_list(*EXPORT_COLUMNS, reason_label)
-    products = {product.pk: product.label for product in Product.objects.all()}
-    stages = {stage.pk: (stage.label, stage.outcome, stage.probability) for stage in Stage.objects.all()}
-    categories = {category.pk: category.label for category in Category.objects.all()}
-    usernames = dict(get_user_model().objects.values_list("pk", get_user_model().USERNAME_FIELD))
-
-    def rows():
-        for (subject, contact, external_ref, product, stage, first_name, last_name, category, value, costs,
-             percent, total, representative, close_date, created_at, updated_at, by_hand, closed_on, lost_comment,
-             lost_reason) in opportunities.iterator(chunk_size=2000):
-            stage_label, outcome, stage_probability = stages[stage]
-            yield [
-                subject, contact, external_ref, products.get(product, ""), stage_label, outcome,
-                # ContactPerson.full_name
-                " ".join(part for part in (first_name, last_name) if part),
-                categories.get(category, ""),
-                value, costs, percent, total, usernames[representative],
-                close_date.isoformat() if close_date else "",
-                created_at.isoformat(timespec="seconds"), updated_at.isoformat(timespec="seconds"),
-                stage_probability, "yes" if by_hand else "no", closed_on.isoformat() if closed_on else "",
-                lost_reason or "", lost_comment,
-            ]
-
-    return csv_response("opportunities.csv", EXPORT_HEADER, rows())
+    """CSV of exactly what the dashboard lists with the same filters (all pages); prospection/exports.py."""
+    return send(request, exports.OPPORTUNITIES_CSV)
 
 
 @require_POST

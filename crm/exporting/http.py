@@ -1,13 +1,17 @@
-"""Sending an export: the writer fills a temporary file (memory stays flat), which is then streamed."""
+"""Sending an export: the writer fills a temporary file (memory stays flat), which is then streamed;
+or, above settings.EXPORT_BACKGROUND_ROWS rows, a background job writes it (send)."""
 
 import tempfile
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 
 from crm import audit
+from crm.exporting.spec import Asker, Export
+from crm.language import is_english
 from crm.models import AuditEntry
 
 CONTENT_TYPES = {
@@ -44,3 +48,28 @@ def download(request, kind: str, stem: str, extension: str, write: Callable[...,
                             content_type=CONTENT_TYPES[extension])
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def export_language() -> str:
+    """The page's language: an export's column names and values follow it."""
+    return "en" if is_english() else "fr"
+
+
+# Set by the app that runs background jobs (dataimport, from its AppConfig.ready), which crm may not
+# import: (request, export, args, language) → the response that queues the export. None: always at once.
+queue_in_background: Callable | None = None
+
+
+def send(request, export: Export, **args):
+    """The export's file now, or — above settings.EXPORT_BACKGROUND_ROWS rows (counted with a LIMIT, so
+    cheaply), and for a POST (the "prepare it" button) — a background job the user is sent to.
+
+    The selection runs first, so what the user may not see is a 404 either way."""
+    selected = export.select(Asker(request.user, request.GET), **args)
+    language = export_language()
+    if queue_in_background is not None:
+        limit = settings.EXPORT_BACKGROUND_ROWS
+        if request.method == "POST" or export.count(selected, limit + 1) > limit:
+            return queue_in_background(request, export, args, language)
+    return download(request, export.kind, export.file_stem(args), export.extension,
+                    lambda stream: export.write(selected, language, stream))

@@ -17,6 +17,8 @@ from xml.sax.saxutils import quoteattr
 
 from django.utils import timezone
 
+from crm.exporting.spec import reported
+
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 EXCEL_DATE_EPOCH, ONE_DAY = EXCEL_EPOCH.date(), datetime.timedelta(days=1)
 MAX_CELL_TEXT = 32767  # Excel refuses (and "repairs") a workbook with a longer cell
@@ -148,9 +150,12 @@ def sheet_name(name: str) -> str:
     return SHEET_NAME_ILLEGAL.sub(" ", str(name)).strip()[:31] or "Sheet1"
 
 
-def write_xlsx(stream, *, sheet: str, header: list[str], rows, widths: list[int] | None = None) -> int:
+def write_xlsx(stream, *, sheet: str, header: list[str], rows, widths: list[int] | None = None,
+               progress=None) -> int:
     """Write a workbook of one sheet (a bold, frozen header, then `rows`, lists of Python values) to the
-    binary `stream` (it need not be seekable). Returns the number of rows written."""
+    binary `stream` (it need not be seekable). Returns the number of rows written; progress(rows so far),
+    when given, is called every thousand rows (crm.exporting.spec.reported)."""
+    rows = reported(rows, progress)
     count = 0
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)

@@ -24,9 +24,9 @@ CONTACT_FIELDS = ["external_ref", "name", "kind", "status", "email", "phone", "w
                   "postal_code", "country", "language", "description", "account_manager_id"]
 PERSON_FIELDS = ["first_name", "last_name", "role", "email", "phone", "mobile", "is_primary"]
 
-# Session, user, permissions, the contacts with their people, the audit entry; with the prospection
-# module, the account managers' usernames too.
-EXPORT_QUERIES = 6 if apps.is_installed("prospection") else 5
+# Session, user, permissions, the rows counted up to the background threshold (a LIMIT), the contacts
+# with their people, the audit entry; with the prospection module, the account managers' usernames too.
+EXPORT_QUERIES = 7 if apps.is_installed("prospection") else 6
 
 
 def snapshot() -> list:

@@ -192,3 +192,40 @@ def test_the_pages_speak_english_too(manager_client):
         manager_client.post(reverse("set_language"), {"language": "en", "next": "/"})
         page = manager_client.get(Upload.objects.get().get_absolute_url()).content.decode()
     assert "Ignore this column" in page and "Preview: the first rows as they will be stored" in page
+
+
+def workbook_bytes(rows) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+APPLE_CARD = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bouchard;\xc3\x89milie;;;\r\nFN:\xc3\x89milie Bouchard\r\n"
+              b"ORG:Boulangerie Saint-Roch\r\nTEL;type=CELL:+1 418 555-0199\r\nEMAIL;type=WORK:emilie@example.com\r\n"
+              b"UID:apple-1\r\nEND:VCARD\r\n")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("clients.xlsx", workbook_bytes([["Nom", "Ville", "Prénom", "Nom de famille", "Cellulaire"],
+                                     ["Boulangerie Saint-Roch", "Québec", "Émilie", "Bouchard", "+1 418 555-0199"]])),
+    ("carnet.vcf", APPLE_CARD),
+], ids=["workbook", "address book"])
+def test_a_workbook_and_an_address_book_import_from_the_pages_too(manager_client, name, content):
+    response = upload(manager_client, content, name=name)
+    assert response.status_code == 200 and "Ignorer cette colonne" in response.content.decode()
+    manager_client.post(Upload.objects.get().get_absolute_url(), mapping_data(response, check="1"))
+    (check,) = run_queued()
+    assert check.outcome["ok"], check.outcome
+    manager_client.post(reverse("dataimport:run", args=[check.pk]))
+    (run,) = run_queued()
+    assert run.outcome["ok"], run.outcome
+    person = ContactPerson.objects.select_related("contact").get()
+    assert (person.contact.name, person.first_name, person.mobile) == (
+        "Boulangerie Saint-Roch", "Émilie", "+1 418 555-0199")
