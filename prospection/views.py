@@ -7,7 +7,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -24,14 +23,12 @@ from prospection.board import (
     board_filter,
     board_query,
     build_board,
-    card_facts,
-    card_queryset,
-    card_words,
     columns_for,
     filter_menus,
     stages_and_token,
     sums_after_move,
 )
+from prospection.cards import Card, CardWriter, card_queryset
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forecast import forecast_figures
@@ -253,19 +250,14 @@ def board_context(request, query: QueryDict, **build) -> dict:
     """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
     opportunity_filter = board_filter(query)
     columns = build_board(opportunity_filter, **build)
-    move_stages = [column.stage for column in columns if column.stage.is_active]
-    today = timezone.localdate()
-    stages = {column.stage.pk: column.stage for column in columns}
+    kept = board_query(query).urlencode()
+    writer = CardWriter({column.stage.pk: column.stage for column in columns},
+                        [column.stage for column in columns if column.stage.is_active], timezone.localdate(),
+                        csrf=get_token(request), board_query=kept,
+                        can_change=request.user.has_perm("prospection.change_opportunity"))
     for column in columns:
-        column.facts = card_facts(column.cards, stages, move_stages, today)
-    return {
-        "filter": opportunity_filter,
-        "columns": columns,
-        "words": card_words(),
-        "board_query": conditional_escape(board_query(query).urlencode()),  # escaped once, written by every card
-        "csrf": conditional_escape(get_token(request)),
-        "can_change": request.user.has_perm("prospection.change_opportunity"),
-    }
+        column.cards_html = writer.column(column.cards)
+    return {"filter": opportunity_filter, "columns": columns, "board_query": kept, "can_change": writer.can_change}
 
 
 @permission_required("prospection.view_opportunity", raise_exception=True)
@@ -345,11 +337,12 @@ def board_move(request, pk):
     opportunity_filter = board_filter(query)
     stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
     sums = sums_after_move(opportunity_filter, opportunity, was=was, token=token, stages=stages) if saved else None
-    move_stages = [candidate for candidate in all_stages if candidate.is_active]
+    writer = CardWriter({stage.pk: stage}, [candidate for candidate in all_stages if candidate.is_active],
+                        timezone.localdate(), csrf=get_token(request), board_query=board_query(query).urlencode(),
+                        can_change=True)
     return render(request, "prospection/_board_moved.html", {
-        "stage_id": opportunity.stage_id, "moved_cards": card_facts([opportunity], {stage.pk: stage}, move_stages, timezone.localdate()),
-        "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message, "words": card_words(),
-        "board_query": board_query(query).urlencode(), "csrf": get_token(request), "can_change": True,
+        "stage_id": opportunity.stage_id, "moved_card": writer.html(Card.of(opportunity), focus=True),
+        "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message,
     })
 
 

@@ -325,12 +325,24 @@ def test_a_move_to_an_unknown_stage_is_refused_with_a_message(rep_client, pipeli
 
 
 def test_a_card_and_a_move_escape_what_users_typed(rep_client, rep):
-    opportunity = OpportunityFactory(subject="<script>alert(1)</script>", representative=rep)
+    rep.first_name = "<i>Luc</i>"
+    rep.save()
+    Stage.objects.filter(label_en="Quote sent").update(label_fr='Soumission "<u>envoyée</u>"')
+    opportunity = OpportunityFactory(subject='<script>alert(1)</script>"', representative=rep,
+                                     contact=ContactFactory(name='"><img src=x onerror=alert(2)>'))
+    hostile = ["<script>alert(1)</script>", "<img src=x", "<i>Luc</i>", "<u>envoyée</u>"]
     page = rep_client.get(BOARD).content.decode()
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    card = re.search(r'<article[^>]*id="card-%d".*?</article>' % opportunity.pk, page, re.S).group(0)
+    assert not [text for text in hostile if text in card]
+    for text in ["&lt;script&gt;alert(1)&lt;/script&gt;&quot;", "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;",
+                 "&lt;i&gt;Luc&lt;/i&gt;", "Soumission &quot;&lt;u&gt;envoyée&lt;/u&gt;&quot;</option>",
+                 'aria-label="Déplacer « &lt;script&gt;alert(1)&lt;/script&gt;&quot; »']:
+        assert text in card, text
     response = rep_client.post(reverse("prospection:board_move", args=[opportunity.pk]),
                                move_data(opportunity, "Quote sent"), **HTMX)
-    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert response.status_code == 200
+    assert not [text for text in hostile if text in response.content.decode()]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in response.content.decode()
 
 
 def test_a_move_to_the_stage_it_is_at_changes_nothing(rep_client, pipeline):
