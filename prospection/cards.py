@@ -118,9 +118,11 @@ def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN) ->
     return cards
 
 
-def _url_with_pk(name: str):
-    """reverse(name, args=[pk]) as a function, reversed once (the URL's language and script prefix included)."""
+def _url_with_pk(name: str, suffix: str = ""):
+    """reverse(name, args=[pk]) + suffix as a function, escaped for HTML: reversed and escaped once (the URL's
+    language and script prefix included)."""
     head, tail = reverse(name, args=[987654321]).split("987654321")  # a primary key no row has
+    head, tail = escape(head), escape(tail + suffix)
     return lambda pk: f"{head}{pk}{tail}"
 
 
@@ -165,10 +167,18 @@ OPTION_HTML = '<option value="{}">{}</option>'
 SELECTED_OPTION_HTML = '<option value="{}" selected>{}</option>'
 
 
+def fill_in(template: str, values: dict) -> str:
+    """`template` with the given {name}s replaced by their values, the others left for a later str.format
+    (a value's own braces doubled, so that format writes them as they are)."""
+    for name, value in values.items():
+        template = template.replace("{%s}" % name, value.replace("{", "{{").replace("}", "}}"))
+    return template
+
+
 class CardWriter:
-    """Writes cards for one page: what every card shares (its words, translated and escaped; the URLs,
-    reversed once; the CSRF token; each stage's menu, written once for the cards of a column) is
-    prepared here, once.
+    """Writes cards for one page. What every card shares is prepared here, once: its words (translated
+    and escaped), the CSRF token and the board's filters are written into the card's markup; the URLs
+    are reversed once; each stage's menu is written once for the cards of a column.
 
     `stages` {pk: Stage}: the board's (a card's stage is looked up there, not read per card);
     `move_stages`: the stages a card's menu offers; `today`: what "past due" is measured against.
@@ -177,15 +187,19 @@ class CardWriter:
     def __init__(self, stages: dict, move_stages, today, *, csrf: str, board_query: str, can_change: bool):
         self.stages, self.today, self.can_change = stages, today, can_change
         self.language = get_language()
-        self.words = {f"w_{name}": escape(word) for name, word in {
+        words = {f"w_{name}": escape(word) for name, word in {
             "representative": gettext("Representative"), "value": gettext("Value"), "percent": gettext("Success %"),
             "total": gettext("Total"), "close": gettext("Expected close"), "past_due": gettext("Past due"),
             "move": gettext("Move"),
         }.items()}
-        self.overdue = OVERDUE_HTML.format(**self.words)
-        self.stage_of, self.move_to = gettext("Stage of “%(subject)s”"), gettext("Move “%(subject)s” to the stage chosen in the menu")
-        self.shared = {**self.words, "csrf": escape(csrf), "board_query": escape(board_query)}
-        self.opportunity_url, self.contact_url = _url_with_pk("prospection:update"), _url_with_pk("contacts:detail")
+        self.card_html = fill_in(CARD_HTML, words)
+        self.move_html = fill_in(MOVE_HTML, {**words, "csrf": escape(csrf), "board_query": escape(board_query)})
+        self.overdue = OVERDUE_HTML.format(**words)
+        # Escaped once: the card's subject, escaped, goes in their %(subject)s.
+        self.stage_of = escape(gettext("Stage of “%(subject)s”"))
+        self.move_to = escape(gettext("Move “%(subject)s” to the stage chosen in the menu"))
+        self.opportunity_url = _url_with_pk("prospection:update")
+        self.contact_url = _url_with_pk("contacts:detail", "?tab=prospection#contact-tabs")
         self.move_url = _url_with_pk("prospection:board_move")
         self.stage_labels = [(stage.pk, escape(stage.label)) for stage in move_stages]
         self.options_of = {}
@@ -201,27 +215,25 @@ class CardWriter:
         return self.options_of[stage.pk]
 
     def html(self, card: Card, *, focus: bool = False) -> SafeString:
-        stage = self.stages[card.stage_id]
-        close, subject = card.expected_close_date, escape(card.subject)
-        facts = {
-            **self.shared, "pk": card.pk, "version": card.version, "subject": subject,
-            "url": escape(self.opportunity_url(card.pk)),
-            "contact": escape(card.contact_name),
-            "contact_url": escape(f"{self.contact_url(card.contact_id)}?tab=prospection#contact-tabs"),
-            "representative": escape(card.representative),
-            "value": escape(format_money(card.value, language=self.language)),
-            "percent": escape(format_percent(card.success_percent, language=self.language)),
-            "total": escape(format_money(card.total, language=self.language)),
-            "close": escape(format_date(close, "SHORT_DATE_FORMAT")) if close else "—",
-            "overdue": self.overdue if close and stage.outcome == Stage.Outcome.OPEN and close < self.today else "",
-            "focus": " data-focus-after-move" if focus else "",
-        }
-        facts["move"] = MOVE_HTML.format(
-            **facts, move_url=escape(self.move_url(card.pk)), options=self.options(stage),
-            stage_of=escape(self.stage_of % {"subject": card.subject}),
-            move_to=escape(self.move_to % {"subject": card.subject}),
+        """The card's HTML. Escaped here: what users typed (subject, contact, representative; the stage
+        labels in options()). Written as they are: numbers, the URLs (escaped once), and the figures and
+        date in the user's format, which crm.formatting writes from numbers alone."""
+        stage, close, language, subject = self.stages[card.stage_id], card.expected_close_date, self.language, escape(card.subject)
+        move = self.move_html.format(
+            pk=card.pk, version=card.version, move_url=self.move_url(card.pk), options=self.options(stage),
+            stage_of=self.stage_of % {"subject": subject}, move_to=self.move_to % {"subject": subject},
         ) if self.can_change else ""
-        return SafeString(CARD_HTML.format(**facts))  # every value escaped above
+        return SafeString(self.card_html.format(
+            pk=card.pk, subject=subject, url=self.opportunity_url(card.pk),
+            contact=escape(card.contact_name), contact_url=self.contact_url(card.contact_id),
+            representative=escape(card.representative),
+            value=format_money(card.value, language=language),
+            percent=format_percent(card.success_percent, language=language),
+            total=format_money(card.total, language=language),
+            close=format_date(close, "SHORT_DATE_FORMAT") if close else "—",
+            overdue=self.overdue if close and stage.outcome == Stage.Outcome.OPEN and close < self.today else "",
+            focus=" data-focus-after-move" if focus else "", move=move,
+        ))
 
     def column(self, cards) -> SafeString:
         """A column's cards, one after the other."""
