@@ -60,11 +60,23 @@ def board_query(data: QueryDict) -> QueryDict:
     return kept
 
 
-def board_filter(data: QueryDict) -> OpportunityFilter:
-    """The dashboard's FilterSet with the board's filters, over every outcome (the columns split them)."""
+# The board's filter menus (the text search is a box).
+MENUS = ("representative", "product", "category")
+
+
+def board_filter(data: QueryDict, *, menus: bool = False) -> OpportunityFilter:
+    """The dashboard's FilterSet with the board's filters, over every outcome (the columns split them).
+
+    `menus`: for a page that shows the filter menus (filter_menus), their choices are read first (1 query
+    each) and the values chosen looked up among them (ChoicesReadOnce) rather than by one query each.
+    """
     kept = board_query(data)
     kept["outcome"] = ALL_OUTCOMES
-    return OpportunityFilter(kept, queryset=Opportunity.objects.all())
+    opportunity_filter = OpportunityFilter(kept, queryset=Opportunity.objects.all())
+    if menus:
+        for name in MENUS:
+            opportunity_filter.form.fields[name].read_choices()
+    return opportunity_filter
 
 
 def column_sums(opportunities, stage_ids=None) -> dict[int, tuple[int, Decimal, Decimal]]:
@@ -132,19 +144,17 @@ OPTION = '<option value="{}">{}</option>'
 SELECTED_OPTION = '<option value="{}" selected>{}</option>'
 
 
-def filter_menus(form, names=("representative", "product", "category")) -> list[dict]:
+def filter_menus(form) -> list[dict]:
     """The board's filter menus, their options written once with format_html (as a card's stage menu)
     rather than by Django's select widget, which renders a template per option (~10 ms for the three).
-    1 query each: the field's queryset read as a plain SELECT (its choices would open a server-side
-    cursor on PostgreSQL, three more round trips)."""
+    No query: their choices were read by board_filter(menus=True), as plain SELECTs (a field's choices
+    would open a server-side cursor on PostgreSQL, three more round trips)."""
     menus = []
-    for name in names:
+    for name in MENUS:
         field = form[name]
         chosen = str(field.value() or "")
         empty = [] if field.field.empty_label is None else [("", field.field.empty_label)]
-        choices = empty + [
-            (str(obj.pk), field.field.label_from_instance(obj)) for obj in field.field.queryset
-        ]
+        choices = empty + [(str(obj.pk), field.field.label_from_instance(obj)) for obj in field.field.read_choices()]
         options = format_html_join("", "{}", (
             (format_html(SELECTED_OPTION if value == chosen else OPTION, value, label),) for value, label in choices
         ))

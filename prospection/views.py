@@ -246,9 +246,10 @@ def opportunity_delete(request, pk):
     return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
 
 
-def board_context(request, query: QueryDict, **build) -> dict:
-    """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
-    opportunity_filter = board_filter(query)
+def board_context(request, query: QueryDict, *, menus: bool = False, **build) -> dict:
+    """What the board's columns need: 2 queries for the columns and cards, whatever the data size (+ the sums
+    after a change, or for a text search); `menus`: and the filter menus' choices (board_filter)."""
+    opportunity_filter = board_filter(query, menus=menus)
     columns = build_board(opportunity_filter, **build)
     kept = board_query(query).urlencode()
     writer = CardWriter({column.stage.pk: column.stage for column in columns},
@@ -266,7 +267,7 @@ def board(request):
 
     The won and lost columns come folded; `?closed=on` draws their cards too (their link without JavaScript).
     """
-    context = board_context(request, request.GET, closed_cards=request.GET.get("closed") == "on")
+    context = board_context(request, request.GET, menus=True, closed_cards=request.GET.get("closed") == "on")
     context["mine"] = request.GET.get("representative") == str(request.user.pk)
     context["menus"] = filter_menus(context["filter"].form)
     return render(request, "prospection/board.html", context)
