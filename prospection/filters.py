@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import Contact
 from crm.text import fold
 from prospection.forms import UserChoiceField
 from prospection.models import DEFAULT_SCOPE, Category, Opportunity, Product, Stage, band_choices
@@ -145,9 +146,14 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.in_band(int(value))
 
     def search(self, queryset, name, value):
-        """Every word in the subject or in the contact's name (or e-mail, phone, people)."""
+        """Every word in the subject or in the contact's name (or e-mail, phone, people).
+
+        The contacts are found first (contact_id IN ...: their search text's trigram index), rather than
+        joined to every opportunity and tested one by one, which read all 100,000 contacts at scale L.
+        """
         for word in value.split()[:8]:
-            queryset = queryset.filter(Q(subject__icontains=word) | Q(contact__search_text__contains=fold(word)))
+            contacts = Contact.objects.filter(search_text__contains=fold(word)).values("pk")
+            queryset = queryset.filter(Q(subject__icontains=word) | Q(contact_id__in=contacts))
         return queryset
 
     def describe(self, skip=()) -> list[str]:
