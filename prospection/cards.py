@@ -8,7 +8,8 @@ A board draws up to 80 cards; their cost is most of the page's. So:
   escape does, without its lazy-text wrapper), rather than a template loop that resolves, localizes
   and escapes some 30 variables a card, or format_html (which escapes each argument the slow way):
   a tenth of the CPU time. Every value a user typed (subject, contact, names, stage labels) is
-  escaped, and nothing else is written unescaped but the fixed markup below.
+  escaped; the rest is numbers, URLs (escaped once a page) and the figures and dates that
+  crm.formatting writes from numbers.
 """
 
 import html
@@ -98,7 +99,7 @@ def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN) ->
     if connection.vendor == "postgresql":
         part = (opportunities.filter(stage_id=RawSQL("board_stage.id", ())).order_by(*CARD_ORDER)
                 .values("pk")[:per_column])
-        part_sql, part_params = part.query.sql_with_params()
+        part_sql, part_params = part.query.get_compiler(using=opportunities.db).as_sql()
         quote = connection.ops.quote_name
         sql = LATERAL_CARDS.format(part=part_sql, opportunity=quote(Opportunity._meta.db_table),
                                    contact=quote(Contact._meta.db_table), user=quote(get_user_model()._meta.db_table))
