@@ -379,6 +379,12 @@ def test_the_columns_sums_are_cached_until_an_opportunity_or_a_stage_changes(
     assert "Negotiation" not in columns(rep_client.get(BOARD))
 
 
+@pytest.mark.parametrize("query", ["q=%00", "q=caf%C3%A9%00%25_", "q=" + "x" * 500])
+def test_odd_text_searches_answer_the_board(rep_client, pipeline, query):
+    response = rep_client.get(f"{BOARD}?{query}")
+    assert response.status_code == 200 and "Tableau des étapes" in response.content.decode()
+
+
 @pytest.mark.parametrize("query", ["representative=999999", "representative=abc", "product=0", "category=-1",
                                    "representative=%00", "product=1.5", "representative=1&representative=x"])
 def test_a_filter_the_board_does_not_know_is_ignored_with_a_message(rep_client, pipeline, query):
