@@ -4,8 +4,8 @@ Its cost does not depend on the number of opportunities: the columns' sums are
 ONE grouped query, cached as the dashboard's figures are (prospection/figures.py: under
 the stamp renewed by every write), the stages ONE query that also reads that stamp, the
 cards ONE query that keeps each stage's first CARDS_PER_COLUMN rows by total, then close
-date (see first_cards), served by the index opp_board_idx (opp_board_rep_idx for one
-representative's board). What a card writes is prepared once per page (card_facts). The won and
+date (prospection/cards.py: first_cards, and the cards' HTML), served by the index opp_board_idx
+(opp_board_rep_idx for one representative's board). The won and
 lost columns come folded, their cards fetched when opened. A move adjusts the cached sums by the
 moved card instead of recounting (sums_after_move).
 """
@@ -15,20 +15,15 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, Subquery, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Subquery, Sum
 from django.http import QueryDict
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.translation import get_language, gettext
+from django.utils.html import format_html, format_html_join
 
-from crm.formatting import format_date, format_money, format_percent
-from crm.text import user_name
+from prospection.cards import CARDS_PER_COLUMN, first_cards
 from prospection.figures import STAMP_PK, cached_sums, carry_sums, filter_values, sums_key
 from prospection.filters import OpportunityFilter
 from prospection.models import FiguresStamp, Opportunity, Stage, cents_sum, from_cents, from_units
 
-CARDS_PER_COLUMN = 20
 # The dashboard's filters that apply to the board; the stage, band and open/closed scope are its columns.
 BOARD_FILTERS = ("q", "representative", "product", "category")
 ALL_OUTCOMES = "all"  # the filter's scope that keeps won and lost opportunities
@@ -43,7 +38,7 @@ class Column:
     cards: list = field(default_factory=list)
     per_column: int = CARDS_PER_COLUMN
     cards_loaded: bool = False  # False: a folded won or lost column, whose cards come when it is opened
-    facts: list = field(default_factory=list)  # what its cards write (card_facts)
+    cards_html: str = ""  # its cards' HTML (prospection.cards.CardWriter.column)
 
     @property
     def more(self) -> int:
@@ -65,11 +60,23 @@ def board_query(data: QueryDict) -> QueryDict:
     return kept
 
 
-def board_filter(data: QueryDict) -> OpportunityFilter:
-    """The dashboard's FilterSet with the board's filters, over every outcome (the columns split them)."""
+# The board's filter menus (the text search is a box).
+MENUS = ("representative", "product", "category")
+
+
+def board_filter(data: QueryDict, *, menus: bool = False) -> OpportunityFilter:
+    """The dashboard's FilterSet with the board's filters, over every outcome (the columns split them).
+
+    `menus`: for a page that shows the filter menus (filter_menus), their choices are read first (1 query
+    each) and the values chosen looked up among them (ChoicesReadOnce) rather than by one query each.
+    """
     kept = board_query(data)
     kept["outcome"] = ALL_OUTCOMES
-    return OpportunityFilter(kept, queryset=Opportunity.objects.all())
+    opportunity_filter = OpportunityFilter(kept, queryset=Opportunity.objects.all())
+    if menus:
+        for name in MENUS:
+            opportunity_filter.form.fields[name].read_choices()
+    return opportunity_filter
 
 
 def column_sums(opportunities, stage_ids=None) -> dict[int, tuple[int, Decimal, Decimal]]:
@@ -91,44 +98,6 @@ def board_order(stage: Stage) -> tuple:
     """Open stages first (the admin's order), then won, then lost."""
     rank = {Stage.Outcome.OPEN: 0, Stage.Outcome.WON: 1, Stage.Outcome.LOST: 2}
     return (rank.get(stage.outcome, 0), stage.order, stage.pk)
-
-
-CARD_ORDER = (F("total").desc(), F("expected_close_date").asc(nulls_last=True), F("pk").asc())
-
-
-def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN):
-    """The given stages' first `per_column` opportunities by total (highest first), then close date: 1 query.
-
-    Where the database takes a LIMIT in each part of a UNION (PostgreSQL), the ids are one
-    `... WHERE stage = s ORDER BY total DESC, close date LIMIT n` per stage, UNION ALL: each part
-    reads only its first rows from the index opp_board_idx, whatever the number of opportunities.
-    SQLite refuses that, and numbers every row instead (ROW_NUMBER() OVER (PARTITION BY stage ...)),
-    which sorts all the filtered rows: fine for the small databases it serves.
-    """
-    stage_ids = list(stage_ids)
-    if not stage_ids:
-        return []
-    # Only what a card shows (see card_facts): a contact's search text and description, a user's
-    # password... would be read and turned into objects 80 times for nothing; the contact's name is
-    # read without a Contact object, and the stage is the board's own (card_facts).
-    shown = ("version", "subject", "stage", "contact", "representative__username",
-             "representative__first_name", "representative__last_name", "value", "success_percent", "total",
-             "expected_close_date")
-    if connections[opportunities.db].features.supports_slicing_ordering_in_compound:
-        parts = [opportunities.filter(stage_id=stage_id).order_by(*CARD_ORDER).values("pk")[:per_column]
-                 for stage_id in stage_ids]
-        ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return (card_queryset(Opportunity.objects.using(opportunities.db).filter(pk__in=ids), related=())
-                .only(*shown).order_by("stage_id", *CARD_ORDER))
-    ranked = opportunities.filter(stage_id__in=stage_ids).annotate(
-        rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
-    return card_queryset(ranked.filter(rank__lte=per_column), related=()).only(*shown).order_by("stage_id", "rank")
-
-
-def card_queryset(opportunities=None, related=("stage",)):
-    """Opportunities with what card_facts reads: the representative, the contact's name (`contact_name`)."""
-    opportunities = Opportunity.objects.all() if opportunities is None else opportunities
-    return opportunities.select_related("representative", *related).annotate(contact_name=F("contact__name"))
 
 
 def stages_and_token(using: str = "default") -> tuple[list[Stage], str | None]:
@@ -165,93 +134,32 @@ def build_board(opportunity_filter, per_column: int = CARDS_PER_COLUMN, *, close
                   if column.is_open or closed_cards or only_stage is not None]
     for column in with_cards:
         column.cards_loaded = True
-    for opportunity in first_cards(opportunities, [column.stage.pk for column in with_cards], per_column):
-        columns[opportunity.stage_id].cards.append(opportunity)
+    for card in first_cards(opportunities, [column.stage.pk for column in with_cards], per_column):
+        columns[card.stage_id].cards.append(card)
     return list(columns.values())
 
 
-# A card's stage menu: format_html fills in the stage's id and label, escaped.
+# A filter menu's options: format_html fills in the value and label, escaped.
 OPTION = '<option value="{}">{}</option>'
 SELECTED_OPTION = '<option value="{}" selected>{}</option>'
-_PK = 987654321  # a primary key no row has: where a card's own goes in its URLs
 
 
-def _url_with_pk(name: str):
-    """reverse(name, args=[pk]) as a function, reversed once (the URL's language and script prefix included)."""
-    head, tail = reverse(name, args=[_PK]).split(str(_PK))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def filter_menus(form, names=("representative", "product", "category")) -> list[dict]:
+def filter_menus(form) -> list[dict]:
     """The board's filter menus, their options written once with format_html (as a card's stage menu)
     rather than by Django's select widget, which renders a template per option (~10 ms for the three).
-    1 query each: the field's queryset read as a plain SELECT (its choices would open a server-side
-    cursor on PostgreSQL, three more round trips)."""
+    No query: their choices were read by board_filter(menus=True), as plain SELECTs (a field's choices
+    would open a server-side cursor on PostgreSQL, three more round trips)."""
     menus = []
-    for name in names:
+    for name in MENUS:
         field = form[name]
         chosen = str(field.value() or "")
         empty = [] if field.field.empty_label is None else [("", field.field.empty_label)]
-        choices = empty + [
-            (str(obj.pk), field.field.label_from_instance(obj)) for obj in field.field.queryset
-        ]
+        choices = empty + [(str(obj.pk), field.field.label_from_instance(obj)) for obj in field.field.read_choices()]
         options = format_html_join("", "{}", (
             (format_html(SELECTED_OPTION if value == chosen else OPTION, value, label),) for value, label in choices
         ))
         menus.append({"name": field.html_name, "id": field.id_for_label, "label": field.label, "options": options})
     return menus
-
-
-def card_words() -> dict[str, str]:
-    """The words every card writes, translated and escaped once per page (not once per card)."""
-    return {name: conditional_escape(word) for name, word in {
-        "representative": gettext("Representative"), "value": gettext("Value"), "percent": gettext("Success %"),
-        "total": gettext("Total"), "close": gettext("Expected close"), "past_due": gettext("Past due"),
-        "move": gettext("Move"),
-    }.items()}
-
-
-def card_facts(cards, stages: dict, move_stages, today) -> list[dict]:
-    """What _board_cards.html writes for each card, computed once per page rather than once per card
-    in the template (up to 80 cards): its URLs (each URL reversed once), its formatted figures, its
-    representative, its close date and whether it is past due, its stage menu's options (written
-    once per stage, shared by the cards of a column). `cards` come from card_queryset, `stages` is
-    {pk: Stage} (the board's, rather than one Stage object per card). Plain dictionaries of text already escaped
-    (conditional_escape, here rather than in the template): the template finds each fact at its first
-    lookup and writes it as it is, where it would localize and escape some 30 values a card."""
-    language = get_language()
-    stage_of, move_to = gettext("Stage of “%(subject)s”"), gettext("Move “%(subject)s” to the stage chosen in the menu")
-    opportunity_url, contact_url = _url_with_pk("prospection:update"), _url_with_pk("contacts:detail")
-    move_url = _url_with_pk("prospection:board_move")
-    stage_labels = [(stage.pk, stage.label) for stage in move_stages]
-    options_of = {}
-    facts = []
-    for opp in cards:
-        stage = stages[opp.stage_id]
-        if stage.pk not in options_of:
-            options = format_html_join("", "{}", (
-                (format_html(SELECTED_OPTION if pk == stage.pk else OPTION, pk, label),) for pk, label in stage_labels
-            ))
-            if not stage.is_active:
-                options += format_html(SELECTED_OPTION, stage.pk, stage.label)
-            options_of[stage.pk] = options
-        close = opp.expected_close_date
-        facts.append({"options": options_of[stage.pk],
-                      "overdue": bool(close) and stage.outcome == Stage.Outcome.OPEN and close < today, **{
-            name: conditional_escape(text) for name, text in (
-                ("pk", str(opp.pk)), ("version", str(opp.version)), ("subject", opp.subject),
-                ("contact", opp.contact_name), ("url", opportunity_url(opp.pk)),
-                ("contact_url", f"{contact_url(opp.contact_id)}?tab=prospection#contact-tabs"),
-                ("move_url", move_url(opp.pk)),
-                ("stage_of", stage_of % {"subject": opp.subject}), ("move_to", move_to % {"subject": opp.subject}),
-                ("representative", user_name(opp.representative)),
-                ("value", format_money(opp.value, language=language)),
-                ("percent", format_percent(opp.success_percent, language=language)),
-                ("total", format_money(opp.total, language=language)),
-                ("close", format_date(close, "SHORT_DATE_FORMAT") if close else "—"),
-            )
-        }})
-    return facts
 
 
 def columns_for(opportunities, stages, sums=None) -> list[Column]:

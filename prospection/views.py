@@ -6,7 +6,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -22,14 +21,12 @@ from prospection.board import (
     board_filter,
     board_query,
     build_board,
-    card_facts,
-    card_queryset,
-    card_words,
     columns_for,
     filter_menus,
     stages_and_token,
     sums_after_move,
 )
+from prospection.cards import Card, CardWriter, card_queryset
 from prospection.figures import dashboard_figures
 from prospection.filters import OpportunityFilter
 from prospection.forecast import forecast_figures
@@ -201,23 +198,19 @@ def opportunity_delete(request, pk):
     return render(request, "prospection/opportunity_confirm_delete.html", {"opportunity": opportunity})
 
 
-def board_context(request, query: QueryDict, **build) -> dict:
-    """What the board's columns need: 3 queries for the columns and cards, whatever the data size."""
-    opportunity_filter = board_filter(query)
+def board_context(request, query: QueryDict, *, menus: bool = False, **build) -> dict:
+    """What the board's columns need: 2 queries for the columns and cards, whatever the data size (+ the sums
+    after a change, or for a text search); `menus`: and the filter menus' choices (board_filter)."""
+    opportunity_filter = board_filter(query, menus=menus)
     columns = build_board(opportunity_filter, **build)
-    move_stages = [column.stage for column in columns if column.stage.is_active]
-    today = timezone.localdate()
-    stages = {column.stage.pk: column.stage for column in columns}
+    kept = board_query(query).urlencode()
+    writer = CardWriter({column.stage.pk: column.stage for column in columns},
+                        [column.stage for column in columns if column.stage.is_active], timezone.localdate(),
+                        csrf=get_token(request), board_query=kept,
+                        can_change=request.user.has_perm("prospection.change_opportunity"))
     for column in columns:
-        column.facts = card_facts(column.cards, stages, move_stages, today)
-    return {
-        "filter": opportunity_filter,
-        "columns": columns,
-        "words": card_words(),
-        "board_query": conditional_escape(board_query(query).urlencode()),  # escaped once, written by every card
-        "csrf": conditional_escape(get_token(request)),
-        "can_change": request.user.has_perm("prospection.change_opportunity"),
-    }
+        column.cards_html = writer.column(column.cards)
+    return {"filter": opportunity_filter, "columns": columns, "board_query": kept, "can_change": writer.can_change}
 
 
 @permission_required("prospection.view_opportunity", raise_exception=True)
@@ -226,7 +219,7 @@ def board(request):
 
     The won and lost columns come folded; `?closed=on` draws their cards too (their link without JavaScript).
     """
-    context = board_context(request, request.GET, closed_cards=request.GET.get("closed") == "on")
+    context = board_context(request, request.GET, menus=True, closed_cards=request.GET.get("closed") == "on")
     context["mine"] = request.GET.get("representative") == str(request.user.pk)
     context["menus"] = filter_menus(context["filter"].form)
     return render(request, "prospection/board.html", context)
@@ -297,11 +290,12 @@ def board_move(request, pk):
     opportunity_filter = board_filter(query)
     stages = [old_stage] if old_stage.pk == stage.pk else [old_stage, stage]
     sums = sums_after_move(opportunity_filter, opportunity, was=was, token=token, stages=stages) if saved else None
-    move_stages = [candidate for candidate in all_stages if candidate.is_active]
+    writer = CardWriter({stage.pk: stage}, [candidate for candidate in all_stages if candidate.is_active],
+                        timezone.localdate(), csrf=get_token(request), board_query=board_query(query).urlencode(),
+                        can_change=True)
     return render(request, "prospection/_board_moved.html", {
-        "stage_id": opportunity.stage_id, "moved_cards": card_facts([opportunity], {stage.pk: stage}, move_stages, timezone.localdate()),
-        "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message, "words": card_words(),
-        "board_query": board_query(query).urlencode(), "csrf": get_token(request), "can_change": True,
+        "stage_id": opportunity.stage_id, "moved_card": writer.html(Card.of(opportunity), focus=True),
+        "columns": columns_for(opportunity_filter.qs, stages, sums), "message": message,
     })
 
 

@@ -204,9 +204,16 @@ def test_board_query_count_does_not_depend_on_the_data_size(rep_client, rep, dja
     with django_assert_num_queries(BOARD_QUERIES):
         response = rep_client.get(f"{BOARD}?closed=on")
     assert sum(len(column.cards) for column in response.context["columns"]) == 4 * CARDS_PER_COLUMN
-    with django_assert_num_queries(BOARD_QUERIES + 2):  # + the representative chosen, checked; + the sums (first time for this filter)
+    with django_assert_num_queries(BOARD_QUERIES + 1):  # + the sums (first time for this filter)
         response = rep_client.get(f"{BOARD}?representative={rep.pk}")
     assert sum(len(column.cards) for column in response.context["columns"]) == 2 * CARDS_PER_COLUMN
+    # The values chosen in the menus are found among the menus' choices: no query of their own.
+    product, category = Product.objects.first(), Category.objects.first()
+    filtered = f"{BOARD}?representative={rep.pk}&product={product.pk}&category={category.pk}"
+    rep_client.get(filtered)
+    with django_assert_num_queries(BOARD_QUERIES):
+        response = rep_client.get(filtered)
+    assert response.context["filter"].form.cleaned_data["representative"] == rep
 
 
 def test_a_move_costs_the_same_with_few_or_many_opportunities(rep_client, rep, django_assert_num_queries):
@@ -325,12 +332,24 @@ def test_a_move_to_an_unknown_stage_is_refused_with_a_message(rep_client, pipeli
 
 
 def test_a_card_and_a_move_escape_what_users_typed(rep_client, rep):
-    opportunity = OpportunityFactory(subject="<script>alert(1)</script>", representative=rep)
+    rep.first_name = "<i>Luc</i>"
+    rep.save()
+    Stage.objects.filter(label_en="Quote sent").update(label_fr='Soumission "<u>envoyée</u>"')
+    opportunity = OpportunityFactory(subject='<script>alert(1)</script>"', representative=rep,
+                                     contact=ContactFactory(name='"><img src=x onerror=alert(2)>'))
+    hostile = ["<script>alert(1)</script>", "<img src=x", "<i>Luc</i>", "<u>envoyée</u>"]
     page = rep_client.get(BOARD).content.decode()
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    card = re.search(r'<article[^>]*id="card-%d".*?</article>' % opportunity.pk, page, re.S).group(0)
+    assert not [text for text in hostile if text in card]
+    for text in ["&lt;script&gt;alert(1)&lt;/script&gt;&quot;", "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;",
+                 "&lt;i&gt;Luc&lt;/i&gt;", "Soumission &quot;&lt;u&gt;envoyée&lt;/u&gt;&quot;</option>",
+                 'aria-label="Déplacer « &lt;script&gt;alert(1)&lt;/script&gt;&quot; »']:
+        assert text in card, text
     response = rep_client.post(reverse("prospection:board_move", args=[opportunity.pk]),
                                move_data(opportunity, "Quote sent"), **HTMX)
-    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert response.status_code == 200
+    assert not [text for text in hostile if text in response.content.decode()]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in response.content.decode()
 
 
 def test_a_move_to_the_stage_it_is_at_changes_nothing(rep_client, pipeline):
@@ -358,6 +377,21 @@ def test_the_columns_sums_are_cached_until_an_opportunity_or_a_stage_changes(
         Stage.objects.filter(label_en="Negotiation").update(is_active=False)
         stage("Quote sent").save()  # a stage's save renews the stamp too
     assert "Negotiation" not in columns(rep_client.get(BOARD))
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=caf%C3%A9%00%25_", "q=" + "x" * 500])
+def test_odd_text_searches_answer_the_board(rep_client, pipeline, query):
+    response = rep_client.get(f"{BOARD}?{query}")
+    assert response.status_code == 200 and "Tableau des étapes" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["representative=999999", "representative=abc", "product=0", "category=-1",
+                                   "representative=%00", "product=1.5", "representative=1&representative=x"])
+def test_a_filter_the_board_does_not_know_is_ignored_with_a_message(rep_client, pipeline, query):
+    response = rep_client.get(f"{BOARD}?{query}")
+    assert response.status_code == 200
+    assert "Certains filtres n’ont pas été compris" in response.content.decode()
+    assert columns(response)["Quote sent"]["count"] == 2  # no filter applied
 
 
 def test_the_filter_menus_keep_the_choice_and_escape_the_labels(rep_client, rep, pipeline):

@@ -10,6 +10,7 @@ import csv
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
@@ -41,6 +42,8 @@ def module_off(settings):
 
 @pytest.fixture
 def module_on(settings):
+    if not apps.is_installed("prospection"):  # a project started with CRM_PROSPECTION=off cannot switch it on
+        pytest.skip("the prospection app is not installed (CRM_PROSPECTION=off)")
     settings.PROSPECTION_ENABLED = True
 
 
