@@ -2,16 +2,17 @@
 
 import hashlib
 import hmac
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.tasks import task
 from django.utils import timezone
+
+from api.webhook_urls import open_connection
 
 TIMEOUT_SECONDS = 10
 KEPT_RESPONSE_CHARS = 2000
@@ -22,24 +23,22 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer (3xx), never a second request elsewhere
-
-
-OPENER = urllib.request.build_opener(NoRedirects)
-
-
 def post(url: str, body: bytes, headers: dict) -> tuple[int | None, str, str]:
-    """(status, start of the response, error): never raises for a network or HTTP failure."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """(status, start of the response, error): never raises for a network or HTTP failure.
+
+    Only to allowed addresses (api/webhook_urls.py); a redirect is an answer (3xx), never a second
+    request elsewhere (http.client follows none).
+    """
     try:
-        with OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+        connection, path = open_connection(url, TIMEOUT_SECONDS)
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
             return response.status, response.read(KEPT_RESPONSE_CHARS).decode("utf-8", "replace"), ""
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(KEPT_RESPONSE_CHARS).decode("utf-8", "replace"), ""
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return None, "", str(getattr(error, "reason", error))[:300]
+        finally:
+            connection.close()
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        return None, "", (str(error) or type(error).__name__)[:300]
 
 
 def retry_delay(attempts: int) -> timedelta:

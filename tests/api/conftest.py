@@ -101,7 +101,13 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def private_webhooks_allowed(settings):
+    """The receivers of these tests listen on loopback, which webhooks may reach only when allowed."""
+    settings.API_WEBHOOK_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
+def receiver(private_webhooks_allowed):
     receiver = Receiver()
     yield receiver
     receiver.server.shutdown()
@@ -110,3 +116,25 @@ def receiver():
 
 def hook(owner, url, events) -> Webhook:
     return Webhook.objects.create(owner=owner, url=url, events=events)
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """A DNS of the test's own: {host name: address}; addresses (in any spelling) resolve as usual."""
+    import socket
+
+    from api import webhook_urls
+
+    names: dict[str, str] = {"hooks.example.com": "93.184.215.14", "localhost": "127.0.0.1"}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in names:
+            return real(names[host], port, *args, **kwargs)
+        try:  # an address, however spelt (2130706433, 0177.0.0.1, ::1): no network needed
+            return real(host, port, *args, **{**kwargs, "flags": socket.AI_NUMERICHOST})
+        except socket.gaierror:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+
+    monkeypatch.setattr(webhook_urls.socket, "getaddrinfo", getaddrinfo)
+    return names

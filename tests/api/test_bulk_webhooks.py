@@ -1,6 +1,7 @@
 """Webhook events of bulk changes and imports (api/bulk_events.py): delivered to a receiver, one job per
 batch, nothing for a rolled-back change, nothing for what the webhook's owner may not see."""
 
+import datetime
 import json
 
 import pytest
@@ -16,7 +17,7 @@ from notes.models import Note
 from tests.api.conftest import hook
 from tests.crm.test_bulk import CONTACTS_BULK, NOTES_BULK, confirm
 from tests.factories import ContactFactory, NoteFactory
-from tests.imports.conftest import DATA, run_import, write_file  # noqa: F401  (a fixture)
+from tests.imports.conftest import DATA, run_import
 
 
 def run_jobs() -> int:
@@ -121,13 +122,29 @@ def test_an_import_delivers_created_events_and_never_an_admin_only_note_to_a_rep
     assert received(receiver).count(("note.created", secret.pk)) == 1  # the manager's only
 
 
-def test_an_import_that_updates_sends_updated_and_done(note_contacts, rep, receiver, write_file):
-    hook(rep, receiver.url, ["contact.created", "contact.updated", "note.updated", "note.done"])
-    run_import("import_contacts", write_file("c.csv", "Nom;Référence;Ville\nBoulangerie Saint-Roch;FR-1;Laval\n"
-                                                      "Nouvelle;FR-9;Québec\n"), update=True)
+def test_an_import_that_updates_contacts_sends_created_and_updated(note_contacts, rep, receiver, tmp_path):
+    hook(rep, receiver.url, ["contact.created", "contact.updated"])
+    path = tmp_path / "contacts.csv"
+    path.write_text("Nom;Référence;Ville\nBoulangerie Saint-Roch;FR-1;Laval\nNouvelle;FR-9;Québec\n", encoding="utf-8")
+    run_import("import_contacts", path, update=True)
     run_jobs()
     created = Contact.objects.get(external_ref="FR-9")
     assert received(receiver) == sorted([("contact.created", created.pk), ("contact.updated", note_contacts[0].pk)])
+
+
+def test_an_import_that_marks_a_note_done_sends_done(note_contacts, rep, receiver, tmp_path):
+    hook(rep, receiver.url, ["note.created", "note.updated", "note.done"])
+    open_note = NoteFactory(contact=note_contacts[0], assigned_to=rep, date=datetime.date(2026, 11, 28),
+                            description="Appeler")
+    done_note = NoteFactory(contact=note_contacts[0], assigned_to=rep, date=datetime.date(2026, 11, 29),
+                            description="Relancer", is_done=True)
+    path = tmp_path / "notes.csv"
+    path.write_text("Contact;Date;Assigné à;Description;Fait\nFR-1;2026-11-28;rep;Appeler;oui\n"
+                    "FR-1;2026-11-29;rep;Relancer;oui\n", encoding="utf-8")
+    run_import("import_notes", path, update=True)
+    run_jobs()
+    assert received(receiver) == [("note.done", open_note.pk), ("note.updated", open_note.pk)]
+    assert done_note.pk  # unchanged by the file: no event
 
 
 def test_a_rolled_back_import_queues_nothing(note_contacts, rep, manager):

@@ -43,7 +43,8 @@ def test_a_tampered_body_fails_the_signature_check(manager, contact, receiver, d
         receiver.verified(webhook.secret, request)
 
 
-def test_a_failed_delivery_is_retried_later_then_delivered(manager, contact, django_capture_on_commit_callbacks):
+def test_a_failed_delivery_is_retried_later_then_delivered(manager, contact, private_webhooks_allowed,
+                                                           django_capture_on_commit_callbacks):
     receiver = Receiver(statuses=[500, 200])
     try:
         hook(manager, receiver.url, ["contact.updated"])
