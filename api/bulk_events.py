@@ -1,74 +1,51 @@
-"""Webhook events of the set-based writers (bulk changes, imports), written set-based too.
+"""Webhook events of the set-based writers (bulk changes, imports): a few statements, not one per record.
 
 Those writers send no model signals (api/events.py listens to those): they send crm.writes'
-signals, inside their transaction. For each webhook that wants an event, ONE INSERT … SELECT
-writes a delivery for every record of the change that the webhook's owner may see (the pages'
-querysets: `Note.objects.visible_to(owner)`, the view permissions), and one job per BATCH of
-them is queued (api/tasks.py deliver_batch). The deliveries name their record (object_id); the
-worker reads and serializes the records when it sends them, so a 10,000-contact change costs
-the request a few statements, not 10,000 serializations. Everything is written in the writer's
-transaction (the jobs' queue is a table of the same database): a rolled-back change leaves no
-delivery and no job.
+signals, inside their transaction. For each webhook that wants an event, the ids of the
+records its owner may see (the pages' querysets: `Note.objects.visible_to(owner)`, the view
+permissions) are read in one query (none when the rule is a permission and the writer gave
+the ids) and queued as jobs of BATCH ids (api/tasks.py deliver_batch). The worker reads those
+records, writes their deliveries and posts them: a 10,000-contact change costs the request ten
+small INSERTs per webhook, not 10,000 delivery rows and serializations. The jobs' queue is a table of the same database, written in
+the writer's transaction: a rolled-back change queues nothing.
 
-Each record still gets its own signed POST, with the same body as any other event's, so a
-receiver needs nothing new.
+Each record still gets its own delivery and its own signed POST, with the same body as any
+other event's, so a receiver needs nothing new.
 """
 
-import uuid
-
-from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
 
 from api.events import KINDS_BY_NAME, VIEW_PERMISSION, active_hooks
 from contacts.models import ContactPerson
 from crm import writes
 from notes.models import Note
 
-# Deliveries per background job: one job sends them one after the other.
-BATCH = 500
+# Records per background job: one job posts their deliveries one after the other.
+BATCH = 1000
 
 
-def visible(kind: str, owner):
-    """The records of this kind the webhook's owner may see: what the pages show them."""
+def visible_ids(kind: str, owner, records, known_ids=None) -> list[int]:
+    """The ids of these records (a queryset of the kind's model) the webhook's owner may see: what the
+    pages show them. No query when the rule is only a permission and the ids are known already."""
     model = KINDS_BY_NAME[kind]
     if not owner.is_active or not owner.has_perm(VIEW_PERMISSION[kind]):
-        return model.objects.none()
-    if kind == "note":
-        return Note.objects.visible_to(owner)
-    return model.objects.all()
+        return []
+    if kind != "note" and known_ids is not None:
+        return sorted(known_ids)
+    allowed = Note.objects.visible_to(owner) if kind == "note" else model.objects.all()
+    return list(allowed.filter(pk__in=records.values("pk")).order_by("pk").values_list("pk", flat=True))
 
 
-def queue_set(event: str, kind: str, records) -> None:
-    """Deliveries of `event` for these records (a queryset of the kind's model), for every webhook
-    that wants it, limited to what its owner may see. 2 statements and a job per BATCH, per webhook."""
-    for hook in [hook for hook in active_hooks() if event in hook.events]:
-        insert_deliveries(hook, event, visible(kind, hook.owner).filter(pk__in=records.values("pk")))
-
-
-def insert_deliveries(hook, event: str, records) -> None:
-    from api.models import WebhookDelivery
+def queue_set(event: str, kind: str, records, known_ids=None) -> None:
+    """Jobs sending `event` for these records (a queryset of the kind's model; `known_ids` their ids, if
+    known) to every webhook that wants it, limited to what its owner may see. Per webhook: at most one
+    query, and a job per BATCH records."""
     from api.tasks import deliver_batch
 
-    batch = uuid.uuid4()
-    meta = WebhookDelivery._meta
-    constants = {"webhook_id": hook.pk, "event": event, "payload": {"event": event, "data": None},
-                 "status": WebhookDelivery.Status.PENDING, "attempts": 0, "response_body": "", "error": "",
-                 "created_at": timezone.now(), "batch": batch}
-    columns = [meta.get_field(name).column for name in constants] + [meta.get_field("object_id").column]
-    prepared = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in constants.items()]
-    select, params = records.order_by().values("pk").query.sql_with_params()  # one column: the id
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
-            f"SELECT {', '.join(['%s'] * len(prepared))}, chosen.* "
-            f"FROM ({select}) chosen",
-            [*prepared, *params])
-    ids = list(WebhookDelivery.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        part = ids[start:start + BATCH]
-        deliver_batch.enqueue(str(batch), part[0], part[-1])
+    for hook in [hook for hook in active_hooks() if event in hook.events]:
+        ids = visible_ids(kind, hook.owner, records, known_ids)
+        for start in range(0, len(ids), BATCH):
+            deliver_batch.enqueue(hook.pk, event, ids[start:start + BATCH])
 
 
 def bulk_changing(sender, ids, values, **kwargs):
@@ -78,7 +55,7 @@ def bulk_changing(sender, ids, values, **kwargs):
     if kind is None:
         return
     records = sender.objects.filter(pk__in=ids)
-    queue_set(f"{kind}.updated", kind, records)
+    queue_set(f"{kind}.updated", kind, records, known_ids=ids)
     if kind == "note" and values.get("is_done") is True:
         queue_set("note.done", "note", records.filter(is_done=False))
 

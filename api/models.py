@@ -124,18 +124,11 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    # Deliveries of a bulk change or an import (api/bulk_events.py) name their record here and
-    # are sent together, one job per batch; the record is read when sent (payload "data" is
-    # null until then).
-    batch = models.UUIDField(null=True, blank=True, editable=False)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-
     class Meta:
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["webhook", "-created_at"], name="delivery_webhook_idx"),
-                   models.Index(fields=["batch"], condition=models.Q(batch__isnull=False), name="delivery_batch_idx")]
+        indexes = [models.Index(fields=["webhook", "-created_at"], name="delivery_webhook_idx")]
 
     def __str__(self):
         return f"{self.event} → {self.webhook}"

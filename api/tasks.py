@@ -58,41 +58,56 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 @task()
-def deliver_batch(batch: str, first_id: int, last_id: int) -> str:
-    """The first attempt of a batch's deliveries (api/bulk_events.py), one after the other, their
-    records read in one go. After a failure the rest of the batch waits as long as the failed one."""
-    from api.events import current_many
+def deliver_batch(webhook_id: int, event: str, ids: list[int]) -> str:
+    """The deliveries of a bulk change or an import (api/bulk_events.py): the records read in one go,
+    one delivery each for what the owner may still see, then sent one after the other."""
+    from api.events import current_many, may_see
+    from api.models import Webhook, WebhookDelivery
+
+    hook = Webhook.objects.select_related("owner").filter(pk=webhook_id, is_active=True).first()
+    if hook is None:
+        return "nothing to do"
+    kind = event.split(".")[0]
+    records = current_many(kind, ids)
+    deliveries = WebhookDelivery.objects.bulk_create([
+        WebhookDelivery(webhook=hook, event=event, payload={"event": event, "data": records[pk]})
+        for pk in ids if pk in records and may_see(hook.owner, kind, records[pk])])
+    return send_in_turn(hook, deliveries)
+
+
+@task()
+def deliver_rest(delivery_ids: list[int]) -> str:
+    """What a batch had left to send when one of its deliveries failed."""
     from api.models import WebhookDelivery
 
     deliveries = list(WebhookDelivery.objects.select_related("webhook__owner").filter(
-        batch=batch, pk__gte=first_id, pk__lte=last_id, status=WebhookDelivery.Status.PENDING, attempts=0,
-    ).order_by("pk"))
-    if not deliveries:
-        return "nothing to do"
-    records = current_many(deliveries[0].event.split(".")[0], [delivery.object_id for delivery in deliveries])
+        pk__in=delivery_ids, status=WebhookDelivery.Status.PENDING, attempts=0).order_by("pk"))
+    return send_in_turn(deliveries[0].webhook, deliveries) if deliveries else "nothing to do"
+
+
+def send_in_turn(hook, deliveries) -> str:
+    """Send each; after a failure the rest waits as long as the failed one (the receiver is likely down)."""
+    from api.models import WebhookDelivery
+
     for index, delivery in enumerate(deliveries):
-        delivery.payload = {"event": delivery.event, "data": records.get(delivery.object_id)}
+        delivery.webhook = hook
         if attempt(delivery) == WebhookDelivery.Status.PENDING and index + 1 < len(deliveries):
-            deliver_batch.using(run_after=delivery.next_attempt_at).enqueue(batch, deliveries[index + 1].pk, last_id)
+            deliver_rest.using(run_after=delivery.next_attempt_at).enqueue([rest.pk for rest in deliveries[index + 1:]])
             return f"{index + 1} sent, the rest later"
     return f"{len(deliveries)} sent"
 
 
 def attempt(delivery) -> str:
     """Send a pending delivery once and record the outcome; its status after it."""
-    from api.events import current, may_see
+    from api.events import may_see
     from api.models import WebhookDelivery
 
     Status = WebhookDelivery.Status
     hook = delivery.webhook
-    kind = delivery.event.split(".")[0]
-    if delivery.payload.get("data") is None and delivery.object_id is not None:
-        delivery.payload = {"event": delivery.event, "data": current(kind, delivery.object_id)}
     # Checked again at sending time: the owner may have lost a permission since the event.
-    data = delivery.payload.get("data")
-    if not hook.is_active or data is None or not may_see(hook.owner, kind, data):
+    if not hook.is_active or not may_see(hook.owner, delivery.event.split(".")[0], delivery.payload["data"]):
         delivery.status = Status.SKIPPED
-        delivery.save(update_fields=["status", "payload"])
+        delivery.save(update_fields=["status"])
         return delivery.status
     body = json.dumps({"delivery": delivery.pk, **delivery.payload}, cls=DjangoJSONEncoder).encode()
     timestamp = str(int(time.time()))

@@ -31,6 +31,12 @@ def run_jobs() -> int:
     return ran
 
 
+def queued_ids() -> list[int]:
+    """The records the queued batch jobs will send."""
+    return sorted(pk for job in DBTaskResult.objects.filter(task_path="api.tasks.deliver_batch")
+                  for pk in job.args_kwargs["args"][2])
+
+
 def received(receiver) -> list[tuple[str, int]]:
     return sorted((payload["event"], payload["data"]["id"])
                   for payload in (json.loads(request["body"]) for request in receiver.received))
@@ -70,7 +76,7 @@ def test_a_reps_webhook_gets_nothing_of_admin_only_notes_changed_in_bulk(rep, ma
     secret = NoteFactory(assigned_to=manager, admin_only=True)
     public = NoteFactory(assigned_to=manager)
     assert confirm(manager_client, NOTES_BULK, action="done", ids=[secret.pk, public.pk]).status_code == 302
-    assert not WebhookDelivery.objects.filter(object_id=secret.pk).exists()
+    assert queued_ids() == [public.pk, public.pk]
     run_jobs()
     assert received(receiver) == [("note.done", public.pk), ("note.updated", public.pk)]
 
@@ -80,7 +86,7 @@ def test_a_rolled_back_bulk_change_queues_nothing(manager):
     contacts = ContactFactory.create_batch(2)
     with pytest.raises(RuntimeError), transaction.atomic():
         bulk.apply(Contact, [contact.pk for contact in contacts], values={"status": "client"}, user=manager)
-        assert WebhookDelivery.objects.count() == 2
+        assert queued_ids() == sorted(contact.pk for contact in contacts)
         raise RuntimeError("the request failed after the change")
     assert not WebhookDelivery.objects.exists() and not DBTaskResult.objects.exists()
     assert not Contact.objects.filter(status="client").exists()
@@ -96,8 +102,8 @@ def test_a_big_change_is_sent_by_one_job_per_batch(manager):
         bulk.apply(Contact, [contact.pk for contact in contacts], values={"status": "client"}, user=manager)
     finally:
         bulk_events.BATCH = original
-    assert WebhookDelivery.objects.count() == 12
-    assert sorted(len(range(*job.args_kwargs["args"][1:])) + 1 for job in DBTaskResult.objects.all()) == [2, 5, 5]
+    assert sorted(len(job.args_kwargs["args"][2]) for job in DBTaskResult.objects.all()) == [2, 5, 5]
+    assert queued_ids() == sorted(contact.pk for contact in contacts)
 
 
 @pytest.fixture
@@ -152,7 +158,7 @@ def test_a_rolled_back_import_queues_nothing(note_contacts, rep, manager):
     queued_before_the_failure = []
 
     def refuse(**kwargs):
-        queued_before_the_failure.append(WebhookDelivery.objects.count())
+        queued_before_the_failure.append(len(queued_ids()))
         raise DatabaseError("the disk is full")
 
     writes.import_written.connect(refuse, dispatch_uid="test.refuse")  # after the API's receiver
@@ -165,3 +171,27 @@ def test_a_rolled_back_import_queues_nothing(note_contacts, rep, manager):
     assert not Note.objects.exists()
     assert not WebhookDelivery.objects.exists() and not DBTaskResult.objects.exists()
 
+
+
+def test_after_a_failure_the_rest_of_the_batch_waits_and_is_sent_later(manager, private_webhooks_allowed):
+    from django.utils import timezone
+
+    from api.tasks import deliver_batch, deliver_rest
+    from tests.api.conftest import Receiver
+
+    receiver = Receiver(statuses=[500, 200])
+    try:
+        hook(manager, receiver.url, ["contact.updated"])
+        contacts = ContactFactory.create_batch(3)
+        bulk.apply(Contact, [contact.pk for contact in contacts], values={"status": "client"}, user=manager)
+        [job] = DBTaskResult.objects.all()
+        deliver_batch.call(*job.args_kwargs["args"])
+        assert len(receiver.received) == 1  # the receiver is down: not two more attempts right away
+        [rest] = DBTaskResult.objects.filter(task_path="api.tasks.deliver_rest")
+        assert rest.run_after > timezone.now() and len(rest.args_kwargs["args"][0]) == 2
+        deliver_rest.call(*rest.args_kwargs["args"])  # what the worker does once run_after has passed
+        assert len(receiver.received) == 3
+        assert sorted(WebhookDelivery.objects.values_list("status", flat=True)) == ["delivered", "delivered", "pending"]
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
