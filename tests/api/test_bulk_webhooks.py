@@ -195,3 +195,24 @@ def test_after_a_failure_the_rest_of_the_batch_waits_and_is_sent_later(manager, 
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()
+
+
+def test_an_import_from_the_page_delivers_its_events_too(manager_client, manager, rep, receiver):
+    from django.urls import reverse
+
+    from dataimport.models import Upload
+    from tests.imports.pages import mapping_data, run_queued, upload
+
+    hook(rep, receiver.url, ["note.created"])
+    contact = ContactFactory(external_ref="R-1", name="Boulangerie")
+    response = upload(manager_client, "contact;date;assigné à;description;admin seulement\r\n"
+                      "R-1;2026-11-28;rep;Rappeler;non\r\nR-1;2026-11-29;rep;Secret;oui\r\n".encode(),
+                      name="notes.csv", target="notes")
+    manager_client.post(Upload.objects.get().get_absolute_url(), mapping_data(response, check="1"))
+    run_queued()
+    assert not DBTaskResult.objects.filter(task_path="api.tasks.deliver_batch").exists()  # a check writes nothing
+    manager_client.post(reverse("dataimport:run", args=[Upload.objects.get().jobs.latest("pk").pk]))
+    run_queued()
+    run_jobs()
+    public = Note.objects.get(contact=contact, description="Rappeler")
+    assert received(receiver) == [("note.created", public.pk)]
