@@ -37,16 +37,6 @@ class ApiClient:
         return self.client.delete(url, headers=self.headers)
 
 
-@pytest.fixture(autouse=True)
-def _no_webhooks_remembered():
-    # The active webhooks are remembered a second (api/events.py): not from one test to the next.
-    from api.events import forget_hooks
-
-    forget_hooks()
-    yield
-    forget_hooks()
-
-
 def api_for(user, language="fr") -> ApiClient:
     _token, key = ApiToken.issue(user=user, name="tests")
     return ApiClient(key, language)
