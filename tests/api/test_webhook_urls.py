@@ -138,7 +138,8 @@ def test_when_sending_the_host_is_resolved_again_and_a_private_answer_is_refused
         receiver.server.server_close()
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/", "http://2130706433:{port}/", "http://[::ffff:127.0.0.1]:{port}/",
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/", "https://127.0.0.1:{port}/", "http://2130706433:{port}/",
+                                 "http://[::ffff:127.0.0.1]:{port}/",
                                  "ftp://127.0.0.1:{port}/", "http://user:pw@127.0.0.1:{port}/"])
 def test_a_webhook_written_around_the_form_sends_nothing(manager, dns, url):
     receiver = Receiver()
