@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from api import webhook_urls
 from api.models import ApiToken, Webhook, WebhookDelivery
 
 
@@ -22,8 +23,9 @@ class WebhookForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not url.lower().startswith(("https://", "http://")):
-            raise forms.ValidationError(_("Enter a web address starting with http:// or https://."))
+        wrong = webhook_urls.refusal(url)
+        if wrong is not None:
+            raise forms.ValidationError(wrong, code="forbidden")
         return url
 
 

@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from api import events, schema  # noqa: F401  (signal handlers; the schema's token scheme)
+        from api import bulk_events, events, schema  # noqa: F401  (signal handlers; the schema's token scheme)

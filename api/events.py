@@ -40,14 +40,18 @@ def serialize(kind: str, instance) -> dict:
 
 def current(kind: str, pk) -> dict | None:
     """The record as committed, as the API shows it; None if it is gone already."""
+    return current_many(kind, [pk]).get(pk)
+
+
+def current_many(kind: str, ids) -> dict:
+    """{id: the record as the API shows it} for those of these records that still exist (1 or 2 queries)."""
     from api import serializers
 
     if kind == "contact":
-        contact = Contact.objects.defer("search_text").prefetch_related("people").filter(pk=pk).first()
-        return dict(serializers.ContactSerializer(contact).data) if contact else None
+        contacts = Contact.objects.defer("search_text").prefetch_related("people").filter(pk__in=ids)
+        return {contact.pk: dict(serializers.ContactSerializer(contact).data) for contact in contacts}
     model = Note if kind == "note" else KINDS_BY_NAME["opportunity"]
-    instance = model.objects.filter(pk=pk).first()
-    return serialize(kind, instance) if instance else None
+    return {instance.pk: serialize(kind, instance) for instance in model.objects.filter(pk__in=ids)}
 
 
 # The active webhooks, read at most once a second per process: deleting a contact with its

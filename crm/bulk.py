@@ -13,7 +13,8 @@ applies the change:
   "bulk"), written by INSERT … SELECT from the updated rows;
 - in one transaction (and the request's own, crm.middleware.atomic_writes).
 
-10,000 records are a few statements, not 10,000 saves: no signals are sent, as for imports.
+10,000 records are a few statements, not 10,000 saves: no model signals are sent, as for imports;
+crm.writes.bulk_changing is, before each chunk's UPDATE (the API's webhooks listen to it).
 """
 
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from crm import writes
 from crm.importing.writing import history_model, tracked
 
 REASON = "bulk"
@@ -130,6 +132,7 @@ def apply(model, ids: list[int], *, values: dict, user) -> int:
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
+            writes.bulk_changing.send(sender=model, ids=chunk, values=values)
             model._base_manager.filter(pk__in=chunk).update(**values)
             write_history(model, chunk, user=user, when=now)
     return len(ids)

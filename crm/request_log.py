@@ -19,6 +19,7 @@ import uuid
 
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
+from django.utils.functional import SimpleLazyObject
 
 logger = logging.getLogger("crm.request")
 
@@ -60,7 +61,11 @@ def view_name(request) -> str:
 def user_id(request) -> int | str | None:
     # Only a user the request already loaded: reading request.user here would cost
     # queries on pages that never needed it (and fail when the database is down).
-    user = getattr(request, "_cached_user", None)
+    # The API authenticates by token inside its views: DRF then puts the token's user
+    # in request.user in place of the session's lazy one (never the token itself).
+    user = request.__dict__.get("user")
+    if user is None or isinstance(user, SimpleLazyObject):
+        user = getattr(request, "_cached_user", None)
     return user.pk if user is not None and user.is_authenticated else None
 
 

@@ -77,6 +77,8 @@ SPECTACULAR_SETTINGS = {
 # Webhook deliveries: attempts before giving up, and the first wait (then ×4 each time).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
 WEBHOOK_FIRST_RETRY_SECONDS = env_int("WEBHOOK_FIRST_RETRY_SECONDS", 30)
+# Webhooks may reach private and loopback addresses (an intranet's receivers): off, see api/webhook_urls.py.
+API_WEBHOOK_ALLOW_PRIVATE = env_bool("API_WEBHOOK_ALLOW_PRIVATE", False)
 
 # Background jobs (Django's Tasks framework): queued in the database, run by
 # `manage.py db_worker` (several workers on several hosts are safe: each job is

@@ -30,10 +30,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator, URLValidator
 from django.db import DatabaseError, transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crm import writes
 from crm.importing import values, writing
 from crm.importing.sources import SourceError, open_source
 from crm.importing.values import CellError
@@ -367,6 +368,7 @@ class Importer:
                 else:
                     # One transaction for both passes: what the check found is
                     # still true when writing (on SQLite, other writers wait).
+                    since = timezone.now()
                     with transaction.atomic(), writing.history_by(journal.reason(entry), self.user):
                         batches = self._check_pass(spill)
                         if self.changes():
@@ -374,6 +376,7 @@ class Importer:
                         journal.commit(entry, self, time.monotonic() - started)
                         for step in self.before_commit:
                             step()
+                        writes.import_written.send(sender=type(self), reason=journal.reason(entry), since=since)
         except DatabaseError as error:
             raise ImportFailed([_("The database refused the import, nothing was written: %(error)s")
                                 % {"error": error}]) from None

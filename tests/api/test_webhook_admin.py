@@ -15,7 +15,7 @@ def admin_client(db):
     return client
 
 
-def test_an_administrator_subscribes_a_url_to_events(admin_client, manager):
+def test_an_administrator_subscribes_a_url_to_events(admin_client, manager, dns):
     response = admin_client.post("/admin/api/webhook/add/", {
         "url": "https://hooks.example.com/relance", "owner": manager.pk, "events": ["note.created", "note.done"],
         "is_active": "on", "secret": "s" * 40,

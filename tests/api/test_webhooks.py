@@ -1,66 +1,15 @@
 """Webhooks: signed deliveries sent by the worker to a receiver on loopback, retried after a failure,
 and never carrying what the webhook's owner may not see."""
 
-import hashlib
-import hmac
-import http.server
-import json
-import threading
-import time
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from api.models import Webhook, WebhookDelivery
+from api.models import WebhookDelivery
 from api.tasks import deliver_webhook
+from tests.api.conftest import Receiver, hook
 from tests.factories import NoteFactory
-
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records what it receives and answers the statuses it is given."""
-
-    def __init__(self, statuses=(200,)):
-        self.statuses = list(statuses)
-        self.received: list[dict] = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body})
-                status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"ok" if status < 300 else b"down for maintenance")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def verified(self, secret: str, request: dict) -> dict:
-        """The payload, after checking its signature and timestamp as a receiver should."""
-        timestamp = request["headers"]["X-Relance-Timestamp"]
-        expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + request["body"], hashlib.sha256).hexdigest()
-        assert hmac.compare_digest(request["headers"]["X-Relance-Signature"], f"sha256={expected}")
-        assert abs(time.time() - int(timestamp)) < 300
-        return json.loads(request["body"])
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
-
-
-def hook(owner, url, events) -> Webhook:
-    return Webhook.objects.create(owner=owner, url=url, events=events)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,7 +43,8 @@ def test_a_tampered_body_fails_the_signature_check(manager, contact, receiver, d
         receiver.verified(webhook.secret, request)
 
 
-def test_a_failed_delivery_is_retried_later_then_delivered(manager, contact, django_capture_on_commit_callbacks):
+def test_a_failed_delivery_is_retried_later_then_delivered(manager, contact, private_webhooks_allowed,
+                                                           django_capture_on_commit_callbacks):
     receiver = Receiver(statuses=[500, 200])
     try:
         hook(manager, receiver.url, ["contact.updated"])
