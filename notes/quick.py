@@ -35,6 +35,15 @@ def reschedule(note: Note, *, day: datetime.date, version: int) -> Note:
                           fields=["date"])
 
 
+def log_type_for(types: list[NoteType], kind: str = NoteType.Kind.CALL) -> int | None:
+    """The type « Noter un appel / un courriel » preselects among the active `types`: the one logged
+    as `kind` (a call, unless the action followed up is an e-mail), else the default type."""
+    active = [note_type for note_type in types if note_type.is_active]
+    chosen = (next((note_type for note_type in active if note_type.kind == kind), None)
+              or next((note_type for note_type in active if note_type.is_default), None))
+    return chosen.pk if chosen else None
+
+
 def log_activity(*, contact, user, note_type: NoteType, text: str) -> Note:
     """A done note dated today, assigned to and written by the user: a call made, an e-mail sent."""
     note = Note(contact=contact, assigned_to=user, created_by=user, date=today(), type=note_type,

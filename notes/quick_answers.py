@@ -17,6 +17,7 @@ from notes.access import get_note_for_user
 from notes.calendar_views import entry_for
 from notes.links import with_links
 from notes.models import NoteType
+from notes.quick import log_type_for
 
 # The item an action redraws, by where it was asked from: the element its forms target (closest …).
 SHAPES = {"row": "article", "home": "li", "cal": ".cal-item", "agenda": "tr"}
@@ -69,16 +70,17 @@ def fragment(request, note, *, shape: str = "", notice: str = "", error: bool = 
                          notice=notice, error=error)
 
 
-def log_choices() -> dict:
-    """The types « Noter un appel » offers and the one preselected (1 query)."""
+def log_choices(kind: str = NoteType.Kind.CALL) -> dict:
+    """The types « Noter un appel / un courriel » offers and the one preselected (1 query)."""
     types = list(NoteType.objects.filter(is_active=True))
-    default = next((note_type.pk for note_type in types if note_type.is_default), None)
-    return {"log_types": types, "log_type": default}
+    return {"log_types": types, "log_type": log_type_for(types, kind)}
 
 
 def menu_context(request, note, *, shape: str) -> dict:
+    # Following up an e-mail is logged as an e-mail; anything else as a call.
+    kind = NoteType.Kind.EMAIL if note.type.kind == NoteType.Kind.EMAIL else NoteType.Kind.CALL
     return {"note": note, "shape": shape, "container": SHAPES.get(shape, ""),
-            "back": here_of(request, note_place(note)), **log_choices()}
+            "back": here_of(request, note_place(note)), **log_choices(kind)}
 
 
 def menu_html(request, note) -> str:

@@ -177,6 +177,59 @@ def call_type():
     return NoteType.objects.get(label_en="Phone call")
 
 
+def selected_log_type(html: str) -> str:
+    """The label of the type the log form preselects."""
+    import re
+
+    select = re.search(r'<select[^>]*name="type" id="log-type[^>]*>(.*?)</select>', html, re.S).group(1)
+    chosen = re.search(r'<option value="\d+" selected>([^<]*)</option>', select)
+    return chosen.group(1) if chosen else ""
+
+
+def test_the_log_form_of_the_notes_tab_preselects_the_call_type_not_the_default(rep_client, contact):
+    html = rep_client.get(contact.get_absolute_url() + "?tab=notes").content.decode()
+    assert NoteType.objects.get(is_default=True).label_fr == "Note"
+    assert selected_log_type(html) == "Appel téléphonique"
+
+
+def test_the_menu_of_an_e_mail_to_send_preselects_the_e_mail_type(rep_client, rep):
+    e_mail = NoteType.objects.get(kind=NoteType.Kind.EMAIL)
+    to_send = NoteFactory(assigned_to=rep, type=e_mail)
+    to_call = NoteFactory(assigned_to=rep)
+    menu = reverse("notes:actions", args=[to_send.pk])
+    assert selected_log_type(rep_client.get(menu, {"shape": "home"}, **HTMX).content.decode()) == "Envoi courriel"
+    other = rep_client.get(reverse("notes:actions", args=[to_call.pk]), {"shape": "home"}, **HTMX).content.decode()
+    assert selected_log_type(other) == "Appel téléphonique"
+
+
+def test_the_preselected_type_follows_its_kind_not_its_label(rep_client, contact):
+    call = call_type()
+    call.label_fr, call.label_en = "Coup de fil", "Ring"
+    call.save()
+    url = contact.get_absolute_url() + "?tab=notes"
+    assert selected_log_type(rep_client.get(url).content.decode()) == "Coup de fil"
+    call.kind = NoteType.Kind.OTHER
+    call.save()
+    NoteType.objects.filter(label_en="Meeting").update(kind=NoteType.Kind.CALL)
+    assert selected_log_type(rep_client.get(url).content.decode()) == "Rendez-vous"
+
+
+def test_without_an_active_call_type_the_default_type_is_preselected(rep_client, contact):
+    NoteType.objects.filter(kind=NoteType.Kind.CALL).update(is_active=False)
+    assert selected_log_type(rep_client.get(contact.get_absolute_url() + "?tab=notes").content.decode()) == "Note"
+
+
+def test_only_one_type_is_logged_as_a_call(admin_client):
+    meeting = NoteType.objects.get(label_en="Meeting")
+    response = admin_client.post(reverse("admin:notes_notetype_change", args=[meeting.pk]), {
+        "label_fr": meeting.label_fr, "label_en": meeting.label_en, "order": meeting.order, "is_active": "on",
+        "kind": "call"})
+    assert response.status_code == 200
+    assert "Un autre type est déjà noté ainsi" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.kind == ""
+
+
 def test_log_a_call_creates_a_done_note_on_the_contact(rep_client, rep, contact):
     response = rep_client.post(reverse("notes:log", args=[contact.pk]),
                                {"type": call_type().pk, "text": "Laissé un message", "shape": "row"}, **HTMX)
