@@ -33,6 +33,9 @@ from notes.calendar_forms import EVERYONE, FIRST_DAY, LAST_DAY, MINE
 from notes.forms import UserChoiceField
 from notes.models import Note, NoteType, today
 from notes.rows import BADGES, state_badge
+from notes.search_sources import NOTES
+from search.matching import matching
+from search.matching import search_words as text_words
 
 PAGE_SIZE = 25
 MAX_TEXT = 200
@@ -139,8 +142,9 @@ class Activities:
             notes = notes.filter(date__gte=values["date_from"])
         if "date_to" in values:
             notes = notes.filter(date__lte=values["date_to"])
-        for word in values.get("q", "").split()[:8]:
-            notes = notes.filter(description__icontains=word)
+        # The header search's words and match (search/matching.py): accents, case and plurals ignored,
+        # the French full-text and trigram indexes of migration search/0001 on PostgreSQL.
+        notes = matching(notes, NOTES, text_words(values.get("q", "")))
         for word in search_words(values.get("contact", "")):
             notes = notes.filter(contact__search_text__contains=word)
         name = self.ordering.lstrip("-")
