@@ -2,7 +2,7 @@
 (the Notes tab's row, a « Ma journée » item, a calendar entry or list row); without JavaScript, a
 message and a redirect back to the page the user was on, with its filters (`next`)."""
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -18,9 +18,10 @@ from notes.calendar_views import entry_for
 from notes.links import with_links
 from notes.models import NoteType
 from notes.quick import log_type_for
+from notes.team_items import TeamItems
 
 # The item an action redraws, by where it was asked from: the element its forms target (closest …).
-SHAPES = {"row": "article", "home": "li", "cal": ".cal-item", "agenda": "tr"}
+SHAPES = {"row": "article", "home": "li", "team": "li", "cal": ".cal-item", "agenda": "tr"}
 # A note logged on the Notes tab also goes to the top of the tab's list (an out-of-band swap).
 NEW_ROW_HTML = '<div hx-swap-oob="afterbegin:#contact-notes-list">{}</div>'
 
@@ -62,6 +63,12 @@ def fragment(request, note, *, shape: str = "", notice: str = "", error: bool = 
     if shape == "home":
         return rows.HomeItems(request, csrf_token=get_token(request), back=here)(
             note, notice=notice, error=error, menu=menu)
+    if shape == "team":
+        return render_to_string("notes/_team_items.html", {
+            "items": [TeamItems()(note, contact_name=note.contact.name, type_label=note.type.label)],
+            "may_change": may_change, "quoted_back": quote(here), "actions_words": _("Actions"),
+            "notice": rows.notice_html(notice, error=error), "menu": menu,
+        })
     if shape in ("cal", "agenda"):
         entry = entry_for(note, may_change=may_change, here=here)
         notice_markup = rows.notice_html(notice, error=error)
