@@ -94,6 +94,24 @@ def test_the_text_filter_never_finds_an_admin_only_note_for_a_rep(rep_client, re
     assert set(shown(managers)) == {"Soumission confidentielle", "Soumission ordinaire"}
 
 
+def test_a_text_filter_counts_up_to_a_limit_and_says_there_are_more(rep_client, rep, monkeypatch):
+    monkeypatch.setattr("notes.activities.TEXT_COUNTED", 3)
+    for day in range(5):
+        NoteFactory(assigned_to=rep, date=days_from_today(-day), description=f"Relance {day}")
+    NoteFactory(assigned_to=rep, description="Autre chose")
+    response = rep_client.get(URL, {"q": "relance"})
+    html = response.content.decode()
+    assert shown(response) == ["Relance 0", "Relance 1", "Relance 2"]
+    assert "Plus de 3 notes contiennent ces mots" in html and "Toutes celles qui correspondent…" in html
+    # Sorted the other way, the first three are the other end's, not a page cut from a count.
+    assert shown(rep_client.get(URL, {"q": "relance", "ordering": "date"})) == ["Relance 4", "Relance 3", "Relance 2"]
+    # Without words the list counts everything, as before.
+    assert "6 notes" in rep_client.get(URL).content.decode()
+    # "All that match" changes every note that holds the words, not the three listed.
+    page = rep_client.post("/notes/bulk/", {"action": "done", "scope": "all", "query": "q=relance"})
+    assert page.context["count"] == 5
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="French full-text forms: PostgreSQL only")
 def test_the_text_filter_finds_french_word_forms_on_postgresql(rep_client, rep):
     NoteFactory(assigned_to=rep, description="Il faut relancer le client")
