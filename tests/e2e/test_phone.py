@@ -153,8 +153,8 @@ def test_the_team_view_fits_a_phone(phone, manager, rep):
     for path in ["/team/", f"/team/?rep={rep.pk}"]:
         phone.goto(phone.base_url + path)
         expect(phone.get_by_test_id("team-member").first).to_be_visible()
-        assert width(phone) <= PHONE["width"], (path, width(phone))
         shoot(phone, "phone" + path.replace("/", "_").replace("?", "_"))
+        assert width(phone) <= PHONE["width"], (path, width(phone))
     phone.get_by_role("link", name="Actions").first.click()
     expect(phone.get_by_test_id("quick-menu")).to_be_visible()
     assert width(phone) <= PHONE["width"]
