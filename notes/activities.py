@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -32,9 +33,14 @@ from notes.calendar_forms import EVERYONE, FIRST_DAY, LAST_DAY, MINE
 from notes.forms import UserChoiceField
 from notes.models import Note, NoteType, today
 from notes.rows import state_badge
+from notes.search_sources import NOTES
+from search.finding import PREVIEW_LIMIT
+from search.matching import matching
+from search.matching import search_words as text_words
 
 PAGE_SIZE = 25
 MAX_TEXT = 200
+TEXT_COUNTED = PREVIEW_LIMIT  # with words to find, counted up to here, as the search's results are
 
 STATES = [
     ("todo", gettext_lazy("To do")),
@@ -120,6 +126,7 @@ class Activities:
         self.values = {name: value for name, value in getattr(self.form, "cleaned_data", {}).items()
                        if value not in (None, "")}
         self.ordering = self.values.get("ordering", DEFAULT_ORDERING)
+        self.words = text_words(self.values.get("q", ""))
 
     def notes(self):
         """The chosen notes in the chosen order (no query yet)."""
@@ -138,8 +145,9 @@ class Activities:
             notes = notes.filter(date__gte=values["date_from"])
         if "date_to" in values:
             notes = notes.filter(date__lte=values["date_to"])
-        for word in values.get("q", "").split()[:8]:
-            notes = notes.filter(description__icontains=word)
+        # The header search's words and match (search/matching.py): accents, case and plurals ignored,
+        # the French full-text and trigram indexes of migration search/0001 on PostgreSQL.
+        notes = matching(notes, NOTES, self.words)
         for word in search_words(values.get("contact", "")):
             notes = notes.filter(contact__search_text__contains=word)
         name = self.ordering.lstrip("-")
@@ -185,11 +193,25 @@ class NearerEndPaginator(KeyFirstPaginator):
 
     The keys are taken from whichever end of the list is nearer: the last page of 50,000 notes is
     the first 25 keys of the reverse order (an index read backwards), not an OFFSET of 49,975.
+
+    `counted_up_to`: count no further (`more` then says there are more, and only the first ones are
+    paged). A text filter gets it: each note its words are looked for in costs the text's folding, so
+    counting the 84,000 notes that hold « rappeler » took 1.2 s; the first 101 take 40 ms.
     """
 
-    def __init__(self, object_list, per_page, *, load, **kwargs):
+    def __init__(self, object_list, per_page, *, load, counted_up_to: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
+        self.counted_up_to = counted_up_to
+        self.more = False
+
+    @cached_property
+    def count(self) -> int:
+        if self.counted_up_to is None:
+            return super().count
+        found = self.object_list.order_by()[:self.counted_up_to + 1].count()
+        self.more = found > self.counted_up_to
+        return min(found, self.counted_up_to)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -197,7 +219,7 @@ class NearerEndPaginator(KeyFirstPaginator):
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
-        if bottom > self.count - top:
+        if bottom > self.count - top and not self.more:  # the reverse order's first keys are the last notes
             keys = self.object_list.reverse().values("pk")[self.count - top:self.count - bottom]
         else:
             keys = self.object_list.values("pk")[bottom:top]
@@ -243,7 +265,9 @@ def rows_of(notes, activities: "Activities") -> list[Row]:
 def activity_list(request):
     activities = Activities(request.user, request.GET)
     notes = activities.notes()
-    page = NearerEndPaginator(notes, PAGE_SIZE, load=load_rows).get_page(request.GET.get("page"))
+    counted_up_to = TEXT_COUNTED if activities.words else None
+    page = NearerEndPaginator(notes, PAGE_SIZE, load=load_rows, counted_up_to=counted_up_to).get_page(
+        request.GET.get("page"))
     shown = activities.shown_form()
     return render(request, "notes/activities.html", {
         "activities": activities,

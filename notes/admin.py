@@ -9,8 +9,8 @@ from notes.models import CalendarFeed, Note, NoteType, ReminderLog
 @admin.register(NoteType)
 class NoteTypeAdmin(admin.ModelAdmin):
     # The default is set on a type's own page (ticking it takes it from the old one), not in the list.
-    fields = ["label_fr", "label_en", "order", "is_active", "is_default"]
-    list_display = ["label_fr", "label_en", "order", "is_active", "is_default"]
+    fields = ["label_fr", "label_en", "order", "is_active", "is_default", "kind"]
+    list_display = ["label_fr", "label_en", "order", "is_active", "is_default", "kind"]
 
     def has_delete_permission(self, request, obj=None):
         # A list that needs a default has it replaced (tick another), not deleted.

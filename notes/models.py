@@ -17,10 +17,20 @@ from crm.lists import ListEntry
 
 class NoteType(ListEntry):
     """A configurable kind of note (meeting, phone call, ...), labelled in both languages.
-    The note form preselects the default one (« Note » as shipped)."""
+    The note form preselects the default one (« Note » as shipped); « Noter un appel / un
+    courriel » preselects the type of the kind it logs (`kind`), whatever its labels say."""
+
+    class Kind(models.TextChoices):
+        OTHER = "", _("Other")
+        CALL = "call", _("A call")
+        EMAIL = "email", _("An e-mail")
 
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive types are no longer offered; old notes keep them.")
+    )
+    kind = models.CharField(
+        _("logged as"), max_length=10, choices=Kind.choices, default=Kind.OTHER, blank=True,
+        help_text=_("The type « Log a call or an e-mail » preselects for a call or an e-mail: one type of each."),
     )
 
     default_inactive_message = _("The default type must be active.")
@@ -31,6 +41,10 @@ class NoteType(ListEntry):
         verbose_name_plural = _("note types")
         constraints = [
             *list_constraints("notetype"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=~Q(kind=""), name="notetype_one_per_kind",
+                violation_error_message=_("Another type is already logged as this: change that one first."),
+            ),
         ]
 
 

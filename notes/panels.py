@@ -12,6 +12,7 @@ from crm.pagination import paginate, query_without
 from notes.filters import ContactNoteFilter
 from notes.links import with_links
 from notes.models import Note, NoteType, today
+from notes.quick import log_type_for
 
 HOME_LIMIT = 10
 
@@ -38,8 +39,7 @@ def contact_notes(request, contact) -> dict:
         # widget renders a sub-template per option, which cost more than the notes.
         "type_choices": [(str(note_type.pk), note_type.label) for note_type in note_types],
         "log_types": [note_type for note_type in note_types if note_type.is_active],
-        "log_type": next((note_type.pk for note_type in note_types if note_type.is_default and note_type.is_active),
-                         None),
+        "log_type": log_type_for(note_types),
         "state_choices": ContactNoteFilter.STATES,
         "chosen": {"type": request.GET.get("type", ""), "state": request.GET.get("state", "")},
     }

@@ -2,7 +2,7 @@
 (the Notes tab's row, a « Ma journée » item, a calendar entry or list row); without JavaScript, a
 message and a redirect back to the page the user was on, with its filters (`next`)."""
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -17,9 +17,11 @@ from notes.access import get_note_for_user
 from notes.calendar_views import entry_for
 from notes.links import with_links
 from notes.models import NoteType
+from notes.quick import log_type_for
+from notes.team_items import TeamItems
 
 # The item an action redraws, by where it was asked from: the element its forms target (closest …).
-SHAPES = {"row": "article", "home": "li", "cal": ".cal-item", "agenda": "tr"}
+SHAPES = {"row": "article", "home": "li", "team": "li", "cal": ".cal-item", "agenda": "tr"}
 # A note logged on the Notes tab also goes to the top of the tab's list (an out-of-band swap).
 NEW_ROW_HTML = '<div hx-swap-oob="afterbegin:#contact-notes-list">{}</div>'
 
@@ -61,6 +63,12 @@ def fragment(request, note, *, shape: str = "", notice: str = "", error: bool = 
     if shape == "home":
         return rows.HomeItems(request, csrf_token=get_token(request), back=here)(
             note, notice=notice, error=error, menu=menu)
+    if shape == "team":
+        return render_to_string("notes/_team_items.html", {
+            "items": [TeamItems()(note, contact_name=note.contact.name, type_label=note.type.label)],
+            "may_change": may_change, "quoted_back": quote(here), "actions_words": _("Actions"),
+            "notice": rows.notice_html(notice, error=error), "menu": menu,
+        })
     if shape in ("cal", "agenda"):
         entry = entry_for(note, may_change=may_change, here=here)
         notice_markup = rows.notice_html(notice, error=error)
@@ -69,16 +77,17 @@ def fragment(request, note, *, shape: str = "", notice: str = "", error: bool = 
                          notice=notice, error=error)
 
 
-def log_choices() -> dict:
-    """The types « Noter un appel » offers and the one preselected (1 query)."""
+def log_choices(kind: str = NoteType.Kind.CALL) -> dict:
+    """The types « Noter un appel / un courriel » offers and the one preselected (1 query)."""
     types = list(NoteType.objects.filter(is_active=True))
-    default = next((note_type.pk for note_type in types if note_type.is_default), None)
-    return {"log_types": types, "log_type": default}
+    return {"log_types": types, "log_type": log_type_for(types, kind)}
 
 
 def menu_context(request, note, *, shape: str) -> dict:
+    # Following up an e-mail is logged as an e-mail; anything else as a call.
+    kind = NoteType.Kind.EMAIL if note.type.kind == NoteType.Kind.EMAIL else NoteType.Kind.CALL
     return {"note": note, "shape": shape, "container": SHAPES.get(shape, ""),
-            "back": here_of(request, note_place(note)), **log_choices()}
+            "back": here_of(request, note_place(note)), **log_choices(kind)}
 
 
 def menu_html(request, note) -> str:

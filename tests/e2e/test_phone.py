@@ -52,9 +52,12 @@ def test_no_page_of_the_guide_scrolls_sideways_at_390_px(phone, rep):
     for day in range(-3, 12):
         NoteFactory(contact=contact, assigned_to=rep, date=days_from_today(day),
                     description="Rappeler le client en lien au projet discuté, avec une assez longue phrase")
+    note = contact.notes.first()
     sign_in(phone, "rep")
     too_wide = {}
-    for path in guide_pages(contact, rep):
+    # The guide's pages, and where a rep acts from: the search's results, a note and its actions' page.
+    for path in [*guide_pages(contact, rep), "/search/?q=rappeler", "/search/notes/?q=rappeler",
+                 note.get_absolute_url(), f"/notes/{note.pk}/actions/"]:
         phone.goto(phone.base_url + path)
         if width(phone) > PHONE["width"]:
             too_wide[path] = width(phone)
@@ -140,3 +143,19 @@ def test_select_all_ticks_the_page(page, rep):
     page.goto(page.base_url + "/notes/")
     page.get_by_label("Cocher toutes les lignes de cette page").check()
     assert page.locator("input[name=ids]:checked").count() == 3
+
+
+def test_the_team_view_fits_a_phone(phone, manager, rep):
+    for day in range(-3, 5):
+        NoteFactory(contact=ContactFactory(name="Boulangerie Saint-Roch et Fils, pâtisserie fine"), assigned_to=rep,
+                    date=days_from_today(day), description="Rappeler le client en lien au projet discuté")
+    sign_in(phone, "manager")
+    for path in ["/team/", f"/team/?rep={rep.pk}"]:
+        phone.goto(phone.base_url + path)
+        expect(phone.get_by_test_id("team-member").first).to_be_visible()
+        shoot(phone, "phone" + path.replace("/", "_").replace("?", "_"))
+        assert width(phone) <= PHONE["width"], (path, width(phone))
+    phone.get_by_role("link", name="Actions").first.click()
+    expect(phone.get_by_test_id("quick-menu")).to_be_visible()
+    assert width(phone) <= PHONE["width"]
+    assert_accessible(phone)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from notes.models import Note
+from notes.models import Note, NoteType
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import ContactFactory, NoteFactory, days_from_today
 
@@ -26,6 +26,11 @@ def assert_not_reloaded(page) -> None:
     assert page.evaluate("window.notReloaded === true")
 
 
+def status_region(page):
+    """The page's live region, where an in-place action's result is read out."""
+    return page.locator("#quick-status")
+
+
 def test_rep_marks_a_follow_up_done_from_ma_journee_without_a_reload(page, rep):
     contact = ContactFactory(name="Boulangerie Saint-Roch")
     note = NoteFactory(contact=contact, assigned_to=rep, date=days_from_today(0), description="Rappeler Émilie")
@@ -39,16 +44,21 @@ def test_rep_marks_a_follow_up_done_from_ma_journee_without_a_reload(page, rep):
     item = today.locator("li", has_text="Rappeler Émilie")
     item.get_by_role("button", name="Marquer terminée").click()
     item = today.locator("li", has_text="Rappeler Émilie")
-    expect(item.get_by_role("status")).to_have_text("Marquée terminée.")
+    expect(item.locator(".quick-notice")).to_have_text("Marquée terminée.")
     expect(item).to_have_attribute("data-state", "history")
-    expect(item.get_by_role("button", name="Marquer non terminée")).to_be_visible()
+    # The keyboard stays where it was (on the button that undoes it), and a screen reader hears it.
+    expect(item.get_by_role("button", name="Marquer non terminée")).to_be_focused()
+    expect(status_region(page)).to_have_text("Marquée terminée.")
     assert_not_reloaded(page)
     note.refresh_from_db()
     assert note.is_done
 
     overdue = page.locator("section", has=page.get_by_role("heading", name="Mes actions en retard"))
     overdue.locator("li", has_text="Envoyer la soumission").get_by_role("button", name="Demain").click()
-    expect(overdue.locator("li", has_text="Envoyer la soumission").get_by_role("status")).to_contain_text("Reportée au")
+    moved = overdue.locator("li", has_text="Envoyer la soumission")
+    expect(moved.locator(".quick-notice")).to_contain_text("Reportée au")
+    expect(moved.get_by_role("button", name="Demain")).to_be_focused()
+    expect(status_region(page)).to_contain_text("Reportée au")
     assert_not_reloaded(page)
     late.refresh_from_db()
     assert late.date == days_from_today(1)
@@ -64,10 +74,12 @@ def test_the_same_in_english(page, rep):
     mark_page(page)
     item = page.locator("li", has_text="Call back Pierre").first
     item.get_by_role("button", name="Mark done").click()
-    expect(page.locator("li", has_text="Call back Pierre").first.get_by_role("status")).to_have_text("Marked done.")
+    expect(page.locator("li", has_text="Call back Pierre").first.locator(".quick-notice")).to_have_text("Marked done.")
+    expect(status_region(page)).to_have_text("Marked done.")
     assert_not_reloaded(page)
     page.locator("li", has_text="Call back Pierre").first.get_by_role("link", name="More actions").click()
     menu = page.get_by_test_id("quick-menu")
+    expect(menu.get_by_role("button", name="Mark not done")).to_be_focused()
     expect(menu).to_contain_text("Log a call or an e-mail with Atelier Lavoie")
     shot(page, "home-en-menu")
     assert_accessible(page)
@@ -83,11 +95,14 @@ def test_rep_reschedules_a_follow_up_from_the_calendar(page, rep):
     page.locator(".cal-item", has_text="Confirmer la date").get_by_role("link", name="Actions sur cette note").click()
     menu = page.get_by_test_id("quick-menu")
     expect(menu).to_be_visible()
+    expect(menu.get_by_role("button", name="Marquer terminée")).to_be_focused()
     shot(page, "calendar-fr-menu")
     assert_accessible(page)
     menu.get_by_role("button", name="La semaine prochaine").click()
     item = page.locator(".cal-item", has_text="Confirmer la date")
-    expect(item.get_by_role("status")).to_contain_text("Reportée au")
+    expect(item.locator(".quick-notice")).to_contain_text("Reportée au")
+    expect(item.get_by_role("link", name="Actions sur cette note")).to_be_focused()
+    expect(status_region(page)).to_contain_text("Reportée au")
     assert_not_reloaded(page)
     note.refresh_from_db()
     assert note.date == days_from_today(7) and not note.is_done
@@ -110,10 +125,12 @@ def test_rep_logs_a_call_from_the_notes_tab_in_place(page, rep):
     page.goto(page.base_url + contact.get_absolute_url() + "?tab=notes")
     mark_page(page)
     log = page.get_by_test_id("quick-log")
-    log.get_by_label("Type").select_option(label="Appel téléphonique")
+    expect(log.get_by_label("Type")).to_have_value(str(NoteType.objects.get(kind="call").pk))  # preselected
     log.get_by_label("Ce qui s’est passé").fill("Laissé un message à la réception")
     log.get_by_role("button", name="Noter").click()
-    expect(page.get_by_test_id("quick-log").get_by_role("status")).to_contain_text("Noté : Appel téléphonique")
+    expect(page.get_by_test_id("quick-log")).to_contain_text("Noté : Appel téléphonique")
+    expect(status_region(page)).to_contain_text("Noté : Appel téléphonique")
+    expect(page.get_by_test_id("quick-log").get_by_label("Ce qui s’est passé")).to_be_focused()
     row = page.locator("#contact-notes-list article.note-item").first
     expect(row).to_contain_text("Laissé un message à la réception")
     expect(row).to_have_attribute("data-state", "history")
@@ -133,6 +150,17 @@ def test_manager_sees_the_team_view(page, manager, rep):
     expect(luc).to_contain_text("En retard chez Luc")
     shot(page, "team-fr")
     assert_accessible(page)
+    # The manager acts on a colleague's action in place: its menu opens in the item.
+    mark_page(page)
+    luc.locator("li", has_text="En retard chez Luc").get_by_role("link", name="Actions").click()
+    menu = luc.get_by_test_id("quick-menu")
+    expect(menu.get_by_role("button", name="Marquer terminée")).to_be_focused()
+    assert_accessible(page)
+    menu.get_by_role("button", name="Marquer terminée").click()
+    item = luc.locator("li", has_text="En retard chez Luc")
+    expect(item).to_have_attribute("data-state", "history")
+    expect(status_region(page)).to_have_text("Marquée terminée.")
+    assert_not_reloaded(page)
     page.get_by_label("Représentant", exact=True).select_option(label="Luc Gagnon")
     page.get_by_role("button", name="Afficher").click()
     expect(page.get_by_test_id("team-member")).to_have_count(1)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 
 from notes.models import NoteType
 from tests.conftest import client_for
@@ -72,6 +73,49 @@ def test_filters_by_type_state_dates_contact_and_text(rep_client, rep, call_type
     # The contact's name without its accent, the note's words whatever their case.
     assert set(shown(rep_client.get(URL, {"contact": "eclair"}))) == {"Rappeler pour la commande", "Visite faite"}
     assert shown(rep_client.get(URL, {"q": "COMMANDE"})) == ["Rappeler pour la commande"]
+
+
+def test_the_text_filter_ignores_accents_case_and_plurals_as_the_search_does(rep_client, rep):
+    NoteFactory(assigned_to=rep, description="Relances envoyées à Émilie")
+    NoteFactory(assigned_to=rep, description="Visite du dépôt")
+    assert shown(rep_client.get(URL, {"q": "emilie"})) == ["Relances envoyées à Émilie"]
+    assert shown(rep_client.get(URL, {"q": "RELANCE envoyee"})) == ["Relances envoyées à Émilie"]
+    assert shown(rep_client.get(URL, {"q": "depots"})) == ["Visite du dépôt"]
+    assert shown(rep_client.get(URL, {"q": "emilie depot"})) == []
+
+
+def test_the_text_filter_never_finds_an_admin_only_note_for_a_rep(rep_client, rep, colleague, manager_client):
+    NoteFactory(assigned_to=colleague, description="Soumission confidentielle", admin_only=True)
+    NoteFactory(assigned_to=colleague, description="Soumission ordinaire")
+    response = rep_client.get(URL, {"q": "soumission", "assignee": "everyone"})
+    assert shown(response) == ["Soumission ordinaire"] and response.context["page"].paginator.count == 1
+    assert "confidentielle" not in response.content.decode()
+    managers = manager_client.get(URL, {"q": "soumission", "assignee": "everyone"})
+    assert set(shown(managers)) == {"Soumission confidentielle", "Soumission ordinaire"}
+
+
+def test_a_text_filter_counts_up_to_a_limit_and_says_there_are_more(rep_client, rep, monkeypatch):
+    monkeypatch.setattr("notes.activities.TEXT_COUNTED", 3)
+    for day in range(5):
+        NoteFactory(assigned_to=rep, date=days_from_today(-day), description=f"Relance {day}")
+    NoteFactory(assigned_to=rep, description="Autre chose")
+    response = rep_client.get(URL, {"q": "relance"})
+    html = response.content.decode()
+    assert shown(response) == ["Relance 0", "Relance 1", "Relance 2"]
+    assert "Plus de 3 notes contiennent ces mots" in html and "Toutes celles qui correspondent…" in html
+    # Sorted the other way, the first three are the other end's, not a page cut from a count.
+    assert shown(rep_client.get(URL, {"q": "relance", "ordering": "date"})) == ["Relance 4", "Relance 3", "Relance 2"]
+    # Without words the list counts everything, as before.
+    assert "6 notes" in rep_client.get(URL).content.decode()
+    # "All that match" changes every note that holds the words, not the three listed.
+    page = rep_client.post("/notes/bulk/", {"action": "done", "scope": "all", "query": "q=relance"})
+    assert page.context["count"] == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="French full-text forms: PostgreSQL only")
+def test_the_text_filter_finds_french_word_forms_on_postgresql(rep_client, rep):
+    NoteFactory(assigned_to=rep, description="Il faut relancer le client")
+    assert shown(rep_client.get(URL, {"q": "relances"})) == ["Il faut relancer le client"]
 
 
 def test_sorted_by_an_allowed_column(rep_client, rep):

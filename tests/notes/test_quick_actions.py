@@ -128,6 +128,23 @@ def test_a_note_the_user_may_not_see_is_404_and_unchanged(rep_client, rep):
     assert not secret.is_done and secret.version == 0
 
 
+def test_a_change_saved_between_reading_and_writing_is_refused_and_writes_nothing(rep):
+    from django.db import connection
+
+    from crm.concurrency import StaleEdit
+    from notes import quick
+
+    note = NoteFactory(assigned_to=rep)
+    read = Note.objects.select_related("contact", "type", "assigned_to").get(pk=note.pk)
+    Note.objects.filter(pk=note.pk).update(description="Changed by someone else", version=1)
+    with pytest.raises(StaleEdit):
+        quick.set_done(read, done=True, version=0)
+    assert not connection.needs_rollback  # the request can still read the note to show it
+    note.refresh_from_db()
+    assert not note.is_done and note.description == "Changed by someone else" and note.version == 1
+    assert Note.history.filter(id=note.pk).count() == 1
+
+
 def test_a_user_without_the_permission_cannot_act(outsider_client):
     note = NoteFactory()
     assert outsider_client.post(done_url(note), {"version": 0, "done": "1"}).status_code == 403
@@ -143,9 +160,9 @@ def test_actions_refuse_get(rep_client, rep):
 def test_an_action_costs_a_few_queries(rep_client, rep, django_assert_num_queries):
     note = NoteFactory(assigned_to=rep)
     rep_client.get("/")  # the session is warm
-    # session, user, permissions, the note; the request's and the action's savepoints (2 each),
-    # the row lock, the update, the history row
-    with django_assert_num_queries(11):
+    # session, user, permissions, the note; the request's savepoint (the test's transaction holds
+    # it: 2 queries), the conditional update, the history row. No row lock, no savepoint of its own.
+    with django_assert_num_queries(8):
         rep_client.post(done_url(note), {"version": 0, "done": "1", "shape": "home"}, **HTMX)
 
 
@@ -175,6 +192,59 @@ def test_the_menu_page_does_not_send_the_user_off_site(rep_client, rep):
 
 def call_type():
     return NoteType.objects.get(label_en="Phone call")
+
+
+def selected_log_type(html: str) -> str:
+    """The label of the type the log form preselects."""
+    import re
+
+    select = re.search(r'<select[^>]*name="type" id="log-type[^>]*>(.*?)</select>', html, re.S).group(1)
+    chosen = re.search(r'<option value="\d+" selected>([^<]*)</option>', select)
+    return chosen.group(1) if chosen else ""
+
+
+def test_the_log_form_of_the_notes_tab_preselects_the_call_type_not_the_default(rep_client, contact):
+    html = rep_client.get(contact.get_absolute_url() + "?tab=notes").content.decode()
+    assert NoteType.objects.get(is_default=True).label_fr == "Note"
+    assert selected_log_type(html) == "Appel téléphonique"
+
+
+def test_the_menu_of_an_e_mail_to_send_preselects_the_e_mail_type(rep_client, rep):
+    e_mail = NoteType.objects.get(kind=NoteType.Kind.EMAIL)
+    to_send = NoteFactory(assigned_to=rep, type=e_mail)
+    to_call = NoteFactory(assigned_to=rep)
+    menu = reverse("notes:actions", args=[to_send.pk])
+    assert selected_log_type(rep_client.get(menu, {"shape": "home"}, **HTMX).content.decode()) == "Envoi courriel"
+    other = rep_client.get(reverse("notes:actions", args=[to_call.pk]), {"shape": "home"}, **HTMX).content.decode()
+    assert selected_log_type(other) == "Appel téléphonique"
+
+
+def test_the_preselected_type_follows_its_kind_not_its_label(rep_client, contact):
+    call = call_type()
+    call.label_fr, call.label_en = "Coup de fil", "Ring"
+    call.save()
+    url = contact.get_absolute_url() + "?tab=notes"
+    assert selected_log_type(rep_client.get(url).content.decode()) == "Coup de fil"
+    call.kind = NoteType.Kind.OTHER
+    call.save()
+    NoteType.objects.filter(label_en="Meeting").update(kind=NoteType.Kind.CALL)
+    assert selected_log_type(rep_client.get(url).content.decode()) == "Rendez-vous"
+
+
+def test_without_an_active_call_type_the_default_type_is_preselected(rep_client, contact):
+    NoteType.objects.filter(kind=NoteType.Kind.CALL).update(is_active=False)
+    assert selected_log_type(rep_client.get(contact.get_absolute_url() + "?tab=notes").content.decode()) == "Note"
+
+
+def test_only_one_type_is_logged_as_a_call(admin_client):
+    meeting = NoteType.objects.get(label_en="Meeting")
+    response = admin_client.post(reverse("admin:notes_notetype_change", args=[meeting.pk]), {
+        "label_fr": meeting.label_fr, "label_en": meeting.label_en, "order": meeting.order, "is_active": "on",
+        "kind": "call"})
+    assert response.status_code == 200
+    assert "Un autre type est déjà noté ainsi" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.kind == ""
 
 
 def test_log_a_call_creates_a_done_note_on_the_contact(rep_client, rep, contact):

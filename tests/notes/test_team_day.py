@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.permissions import SALES_REPS
+from notes.models import Note
 from tests.factories import NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,26 @@ def test_the_team_view_costs_the_same_with_few_or_many_notes(manager_client, rep
     # session, user, permissions, team, counts, listed notes
     with django_assert_num_queries(6):
         manager_client.get(reverse("notes:team"))
+
+
+def test_each_listed_action_opens_its_actions_in_place(manager_client, team):
+    html = manager_client.get(reverse("notes:team")).content.decode()
+    note = Note.objects.get(description="Luc -30")
+    menu_url = reverse("notes:actions", args=[note.pk])
+    assert f'hx-get="{menu_url}?shape=team"' in html and f'href="{menu_url}?shape=team&amp;next=/team/"' in html
+    # A glance: the forms come with the menu, not with each of the 60 items.
+    assert "<form" not in html.split('class="row g-3"', 1)[1]
+
+
+def test_acting_from_the_team_view_redraws_the_team_item(manager_client, team):
+    note = Note.objects.get(description="Luc -30")
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/team/?rep=1"}
+    menu = manager_client.get(reverse("notes:actions", args=[note.pk]), {"shape": "team"}, **htmx).content.decode()
+    assert menu.startswith("<li") and 'data-testid="quick-menu"' in menu and 'name="shape" value="team"' in menu
+    done = manager_client.post(reverse("notes:toggle_done", args=[note.pk]),
+                               {"version": note.version, "done": "1", "shape": "team"}, **htmx)
+    html = done.content.decode()
+    assert done.status_code == 200 and html.startswith("<li") and 'data-state="history"' in html
+    assert "Marquée terminée." in html and "Luc -30" in html and "next=/team/%3Frep%3D1" in html
+    note.refresh_from_db()
+    assert note.is_done and note.version == 1
