@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from crm.importing.writing import history_model, tracked
+from crm.importing.bulk_sql import history_model, tracked
 
 REASON = "bulk"
 # Ids per statement: well under SQLite's and PostgreSQL's limits on parameters.

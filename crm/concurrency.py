@@ -13,7 +13,7 @@ means someone saved in between: StaleEdit, and nothing was written. Why this and
 SELECT … FOR UPDATE before the save: it is one statement instead of two, it cannot be
 forgotten by a writer, and the new version is computed (v + 1), never an F() expression
 left on the instance. Writers that do not go through save() bump the version themselves
-in SQL (`version = version + 1`: crm.importing.writing.update, services that update
+in SQL (`version = version + 1`: crm.importing.bulk_sql.update, services that update
 rows in bulk).
 
 Two people editing the same record: the second save is refused, the form shows what the

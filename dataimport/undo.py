@@ -4,7 +4,7 @@ records were changed since (a later history row) or have since been given other 
 created contact). The undo writes its own history rows ("undo import <id>", by its user).
 
 Cost: a few queries per model to find what to do, then per chunk of CHUNK records one query to load
-them, one to write their history rows and one to delete or update them (crm.importing.writing).
+them, one to write their history rows and one to delete or update them (crm.importing.bulk_sql).
 """
 
 from collections import defaultdict
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm import audit
-from crm.importing import engine, writing
+from crm.importing import bulk_sql as writing  # the bulk SQL layer (was crm.importing.writing)
+from crm.importing import engine
 from dataimport.importers import history_models
 from dataimport.models import ImportRun
 
