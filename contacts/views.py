@@ -116,7 +116,7 @@ def contact_delete(request, pk):
     if request.method == "POST":
         name = contact.name
         try:
-            services.delete_contact(contact=contact)
+            contact.delete()  # with its people and what other apps attach with CASCADE
         except (ProtectedError, RestrictedError):
             messages.error(request, _("“%(name)s” cannot be deleted: other records still refer to it.") % {"name": name})
             return redirect(contact)
@@ -172,6 +172,6 @@ def person_update(request, pk, person_pk):
 def person_delete(request, pk, person_pk):
     contact = get_contact_for_user(request, pk)
     person = get_person_for_user(request, contact, person_pk)
-    services.delete_person(person=person)
+    person.delete()
     messages.success(request, _("%(name)s removed.") % {"name": person.full_name})
     return redirect(contact.get_absolute_url() + "#people")
