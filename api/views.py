@@ -85,7 +85,7 @@ class ContactViewSet(RecordViewSet):
 
     def remove(self, instance):
         try:
-            services.delete_contact(contact=instance)
+            instance.delete()
         except (ProtectedError, RestrictedError):
             raise Undeletable(_("“%(name)s” cannot be deleted: other records still refer to it.")
                               % {"name": instance.name}) from None
@@ -138,7 +138,7 @@ class PersonViewSet(RecordViewSet):
         return save_form(fill(ContactPersonForm, values, instance=instance), save, self.shown)
 
     def remove(self, instance):
-        services.delete_person(person=instance)
+        instance.delete()
 
 
 @record_schema("notes", api.NoteWrite, api.NoteSerializer)

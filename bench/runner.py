@@ -609,8 +609,8 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
 
     only: names of the imports to time (import_contacts, import_notes, import_opportunities); all when empty.
     """
-    from contacts.management.contact_import import ContactImport
-    from notes.management.commands.import_notes import NoteImport
+    from contacts.importing import ContactImport
+    from notes.importing import NoteImport
 
     results = []
     with tempfile.TemporaryDirectory(prefix="relance-bench-") as folder:
@@ -619,7 +619,7 @@ def measure_imports(*, contacts: int, notes: int, opportunities: int, only=(), e
                  lambda path: write_contacts_file(path, contacts), [Contact, ContactPerson]),
                 ("import_notes", NoteImport, folder / "notes.csv", lambda path: write_notes_file(path, notes), [Note])]
         if apps.is_installed("prospection") and opportunities:
-            from prospection.management.commands.import_opportunities import OpportunityImport
+            from prospection.importing import OpportunityImport
             from prospection.models import Opportunity
 
             jobs.append(("import_opportunities", OpportunityImport, folder / "opportunities.csv",

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from contacts import searchable
 from contacts.filters import search_words
 from contacts.models import Contact, ContactPerson
 from crm.admin_access import deleted_objects_for
@@ -88,7 +89,6 @@ class ContactPersonAdmin(VersionedAdmin, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         # A bulk delete skips ContactPerson.delete(), which keeps search_text right.
-        contacts = list(Contact.objects.filter(people__in=queryset).distinct())
+        contact_ids = set(queryset.values_list("contact_id", flat=True))
         super().delete_queryset(request, queryset)
-        for contact in contacts:
-            contact.refresh_search_text()
+        searchable.refresh(contact_ids)

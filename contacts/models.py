@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from contacts import searchable
 from crm.concurrency import Versioned
-from crm.text import digits, fold
 
 http_url = URLValidator(schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://."))
 
@@ -118,19 +118,14 @@ class Contact(Versioned):
         return "\n".join(part for part in [self.street, locality, self.country] if part)
 
     def build_search_text(self, people=None) -> str:
-        """Folded words the list's text search looks in: this contact's and its people's."""
+        """Folded words the list's text search looks in: this contact's and its people's (contacts.searchable)."""
         if people is None:
             people = self.people.all() if self.pk else []
-        words = [self.name, self.email, self.phone, digits(self.phone), self.external_ref]
-        for person in people:
-            words += [person.first_name, person.last_name, person.email, person.phone, digits(person.phone)]
-        return fold(" ".join(word for word in words if word))
+        return searchable.build(self, people)
 
     def refresh_search_text(self) -> None:
         """Rebuild search_text from the people in the database (2 queries); the file counts as updated."""
-        people = ContactPerson.objects.filter(contact_id=self.pk).only(
-            "first_name", "last_name", "email", "phone"
-        )
+        people = ContactPerson.objects.filter(contact_id=self.pk).only(*searchable.PERSON_FIELDS)
         self.search_text = self.build_search_text(people=people)
         self.updated_at = timezone.now()
         Contact.objects.filter(pk=self.pk).update(search_text=self.search_text, updated_at=self.updated_at)
@@ -181,7 +176,7 @@ class ContactPerson(Versioned):
 
     # The contact's search_text holds its people's names, e-mails and phones,
     # so every single-row write of a person rebuilds it. Bulk writes
-    # (QuerySet.update/delete, bulk_create) must call refresh_search_text().
+    # (QuerySet.update/delete, bulk_create) must call contacts.searchable.refresh().
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.contact.refresh_search_text()

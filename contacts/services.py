@@ -1,4 +1,8 @@
-"""Writes that touch a contact and its people together (each one atomic)."""
+"""Writes that touch a contact and its people together.
+
+Transactions: a request's writes are already one transaction (crm.middleware.atomic_writes), so these
+open none of their own unless they write several rows and are also called outside a request.
+"""
 
 from django.db import transaction
 from django.db.models import F
@@ -6,7 +10,7 @@ from django.db.models import F
 from contacts.models import Contact, ContactPerson
 
 
-@transaction.atomic
+@transaction.atomic  # two writes (the flag taken away, the person), also outside a request (the shell)
 def save_person(*, person: ContactPerson) -> ContactPerson:
     """Save a person; a new primary person takes the flag from the previous one.
 
@@ -23,22 +27,7 @@ def save_person(*, person: ContactPerson) -> ContactPerson:
     return person
 
 
-@transaction.atomic
-def delete_person(*, person: ContactPerson) -> None:
-    person.delete()
-
-
-@transaction.atomic
 def create_contact(*, contact: Contact, created_by) -> Contact:
     contact.created_by = created_by
     contact.save()
     return contact
-
-
-@transaction.atomic
-def delete_contact(*, contact: Contact) -> None:
-    """Delete the contact with its people and whatever other apps attach with CASCADE.
-
-    Raises ProtectedError / RestrictedError if another app protects its rows.
-    """
-    contact.delete()

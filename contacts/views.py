@@ -13,7 +13,6 @@ from contacts.filters import ContactFilter
 from contacts.forms import ContactForm, ContactPersonForm
 from contacts.models import Contact
 from crm import slots
-from crm.concurrency import StaleEdit
 from crm.pagination import paginate, query_without
 
 NEW_PERSON_PREFIX = "new"
@@ -77,10 +76,7 @@ def save_contact_form(request, form: ContactForm, *, is_new: bool):
     if is_new:
         contact = services.create_contact(contact=form.save(commit=False), created_by=request.user)
     else:
-        try:
-            contact = form.save()
-        except StaleEdit:  # someone saved in between: the form now explains it
-            return None, []
+        contact = form.save_if_current()  # None: someone saved in between, the form explains it
     return contact, []
 
 
@@ -120,7 +116,7 @@ def contact_delete(request, pk):
     if request.method == "POST":
         name = contact.name
         try:
-            services.delete_contact(contact=contact)
+            contact.delete()  # with its people and what other apps attach with CASCADE
         except (ProtectedError, RestrictedError):
             messages.error(request, _("“%(name)s” cannot be deleted: other records still refer to it.") % {"name": name})
             return redirect(contact)
@@ -164,11 +160,7 @@ def person_update(request, pk, person_pk):
     form = ContactPersonForm(request.POST or None, instance=person, prefix=person_prefix(person))
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.save_person(person=form.save(commit=False))
-            except StaleEdit:  # someone saved in between: the form now explains it
-                form.explain_stale()
-            else:
+            if form.save_if_current(lambda person: services.save_person(person=person)):
                 messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
                 return redirect(person)
         return render_contact_file(request, contact, person_form=form)
@@ -180,6 +172,6 @@ def person_update(request, pk, person_pk):
 def person_delete(request, pk, person_pk):
     contact = get_contact_for_user(request, pk)
     person = get_person_for_user(request, contact, person_pk)
-    services.delete_person(person=person)
+    person.delete()
     messages.success(request, _("%(name)s removed.") % {"name": person.full_name})
     return redirect(contact.get_absolute_url() + "#people")

@@ -32,7 +32,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from crm import writes
-from crm.importing.writing import history_model, tracked
+from crm.importing.bulk_sql import history_model, tracked
 
 REASON = "bulk"
 # Ids per statement: well under SQLite's and PostgreSQL's limits on parameters.

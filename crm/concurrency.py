@@ -13,7 +13,7 @@ means someone saved in between: StaleEdit, and nothing was written. Why this and
 SELECT … FOR UPDATE before the save: it is one statement instead of two, it cannot be
 forgotten by a writer, and the new version is computed (v + 1), never an F() expression
 left on the instance. Writers that do not go through save() bump the version themselves
-in SQL (`version = version + 1`: crm.importing.writing.update, services that update
+in SQL (`version = version + 1`: crm.importing.bulk_sql.update, services that update
 rows in bulk).
 
 Two people editing the same record: the second save is refused, the form shows what the
@@ -93,10 +93,13 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.conflict: list[tuple[str, str]] = []
+        self.rejected = False  # the form explains a conflict
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self.instance.pk is None or self.errors:
+    def full_clean(self):
+        # After Django's own cleaning (fields, clean(), the instance built from them, the model's
+        # validation): the conflict is compared with the values this form would save.
+        super().full_clean()
+        if not self.is_bound or self.instance.pk is None or self.errors:
             return
         version = self.cleaned_data.get("version")
         if version is None:
@@ -113,6 +116,7 @@ class VersionedForm(forms.ModelForm):
 
     def reject(self, current) -> None:
         """Explain the conflict and arm the form so that saving again overwrites knowingly."""
+        self.rejected = True
         self.conflict = [
             (str(self.fields[name].label), self.display(current, name))
             for name in self.fields
@@ -147,6 +151,26 @@ class VersionedForm(forms.ModelForm):
             with transaction.atomic():
                 self.save_checked(instance)
         return instance
+
+    def save_if_current(self, save=None):
+        """What a view calls: the saved instance, or None when someone saved the record in between —
+        then nothing was written and the form shows what they saved (its errors and `conflict`).
+
+        save(instance): how to save when a service does more than the form's save (e.g. moving the
+        primary flag); by default the form's own save.
+        """
+        try:
+            if save is None:
+                return self.save()
+            instance = super().save(commit=False)
+            with transaction.atomic():
+                save(instance)
+                self.save_m2m()
+            return instance
+        except StaleEdit:
+            if not self.rejected:  # the form's own save explains it already
+                self.explain_stale()
+            return None
 
     def save_checked(self, instance) -> None:
         """Save; if someone saved in between, the form explains it and StaleEdit is raised."""

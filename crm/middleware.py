@@ -6,11 +6,18 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
 def atomic_writes(get_response):
-    """Each state-changing request is one transaction.
+    """Each state-changing request is one transaction: the project's transaction policy lives here.
 
     A write that spans several rows (a note and its history record, a contact
     and its people) is never left half-done, even if the database goes away
     in the middle. Reads run outside it, so pages pay nothing for this.
+
+    So views (the pages, the admin, the API) open no transaction of their own
+    and neither do the services they call, unless a service writes several
+    rows and is also called outside a request. transaction.atomic is for what
+    runs outside a request (commands, the import engine, background jobs) and
+    for row locks (select_for_update, which needs its own block to say how
+    long the lock holds).
     """
 
     def middleware(request):

@@ -7,12 +7,12 @@ from dataimport.models import Target
 
 def importer_classes() -> dict:
     """{target: Importer subclass}; no opportunities when the prospection module is off."""
-    from contacts.management.contact_import import ContactImport
-    from notes.management.commands.import_notes import NoteImport
+    from contacts.importing import ContactImport
+    from notes.importing import NoteImport
 
     classes = {Target.CONTACTS: ContactImport, Target.NOTES: NoteImport}
     if apps.is_installed("prospection"):  # the app, not the setting: a test may switch the setting alone
-        from prospection.management.commands.import_opportunities import OpportunityImport
+        from prospection.importing import OpportunityImport
 
         classes[Target.OPPORTUNITIES] = OpportunityImport
     return classes

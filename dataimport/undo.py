@@ -4,7 +4,7 @@ records were changed since (a later history row) or have since been given other 
 created contact). The undo writes its own history rows ("undo import <id>", by its user).
 
 Cost: a few queries per model to find what to do, then per chunk of CHUNK records one query to load
-them, one to write their history rows and one to delete or update them (crm.importing.writing).
+them, one to write their history rows and one to delete or update them (crm.importing.bulk_sql).
 """
 
 from collections import defaultdict
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm import audit
-from crm.importing import engine, writing
+from crm.importing import bulk_sql, engine
 from dataimport.importers import history_models
 from dataimport.models import ImportRun
 
@@ -71,7 +71,7 @@ class ModelUndo:
 
     def __init__(self, model, reason: str):
         self.model = model
-        self.history = writing.history_model(model)
+        self.history = bulk_sql.history_model(model)
         self.reason = reason
         rows = self.history.objects.filter(history_change_reason=reason)
         self.rows = rows
@@ -124,7 +124,7 @@ class ModelUndo:
                 continue
             related = relation.related_model
             pointing = related._default_manager.filter(**{f"{relation.field.name}__in": Subquery(created_here)})
-            related_history = writing.history_model(related)
+            related_history = bulk_sql.history_model(related)
             if related_history is not None:
                 pointing = pointing.exclude(pk__in=Subquery(related_history.objects.filter(
                     history_change_reason=self.reason, history_type="+").values("id")))
@@ -135,7 +135,7 @@ class ModelUndo:
 
     def restore(self, now) -> tuple[int, set]:
         """Give the updated records back their values from before the import; (records, contacts touched)."""
-        names = sorted(writing.tracked(self.history) - {"id"})
+        names = sorted(bulk_sql.tracked(self.history) - {"id"})
         stamped = "updated_at" in {field.name for field in self.model._meta.concrete_fields} and \
             "updated_at" not in names
         first_import = self.history.objects.filter(id=OuterRef("id"), history_change_reason=self.reason).order_by(
@@ -160,7 +160,7 @@ class ModelUndo:
                     fields.add("updated_at")
                 changes.append((obj, fields))
                 touched.add(getattr(obj, "contact_id", obj.pk))
-            writing.update_changed(self.model, changes)
+            bulk_sql.update_changed(self.model, changes)
             restored += len(changes)
             self.done(len(chunk))
         if missing:
@@ -175,7 +175,7 @@ class ModelUndo:
         manager = self.model._default_manager
         for chunk in chunks(self.created):
             objects = list(manager.filter(pk__in=chunk))
-            writing.record_history(self.history, objects, "-")
+            bulk_sql.record_history(self.history, objects, "-")
             parents |= {obj.contact_id for obj in objects if hasattr(obj, "contact_id")}
             manager.filter(pk__in=chunk)._raw_delete(manager.db)
             deleted += len(objects)
@@ -183,28 +183,9 @@ class ModelUndo:
         return deleted, parents
 
 
-def rebuild_search_text(contact_ids) -> None:
-    """The contacts whose people changed: their search text again (2 queries a chunk)."""
-    from contacts.models import Contact, ContactPerson
-
-    now = timezone.now()
-    for chunk in chunks(contact_ids, 2000):
-        people_of = defaultdict(list)
-        for person in ContactPerson.objects.filter(contact_id__in=chunk).order_by("pk"):
-            people_of[person.contact_id].append(person)
-        changed = []
-        for contact in Contact.objects.filter(pk__in=chunk).only("name", "email", "phone", "external_ref",
-                                                                  "search_text"):
-            search_text = contact.build_search_text(people=people_of.get(contact.pk, []))
-            if search_text != contact.search_text:
-                contact.search_text, contact.updated_at = search_text, now
-                changed.append(contact)
-        writing.update(Contact, changed, ["search_text", "updated_at"])
-
-
 def undo_import(run: ImportRun, *, user, before_commit=(), progress=None) -> dict:
     """Undo the import `run`, atomically; {tally name: {"deleted": n, "restored": m}}. Raises UndoRefused."""
-    with transaction.atomic(), writing.history_by(run.undo_reason, user):
+    with transaction.atomic(), bulk_sql.history_by(run.undo_reason, user):
         run = ImportRun.objects.select_for_update().get(pk=run.pk)  # two undos at once: one waits, then stops
         if run.undone_at is not None:
             raise UndoRefused(_("This import was already undone."))
@@ -238,7 +219,9 @@ def undo_import(run: ImportRun, *, user, before_commit=(), progress=None) -> dic
             if plan.model._meta.model_name == "contact":
                 deleted_contacts = plan.created
         if touched - deleted_contacts:
-            rebuild_search_text(touched - deleted_contacts)
+            from contacts import searchable  # the one place a contact's search text is built
+
+            searchable.refresh(touched - deleted_contacts)
         run.undone_at, run.undone_by = now, user if getattr(user, "is_authenticated", False) else None
         run.save(update_fields=["undone_at", "undone_by"])
         audit.record(user, "undo_import", run.target, sum(sum(count.values()) for count in counts.values()))

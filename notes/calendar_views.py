@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from crm.dates import add_months
 from crm.formatting import format_date
 from crm.links import url_with_pk
 from crm.pagination import paginate, query_without
@@ -51,13 +52,6 @@ def first_weekday() -> int:
 
 def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() - first_weekday()) % 7)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def week_heading(start: datetime.date, end: datetime.date) -> str:

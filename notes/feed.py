@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from icalendar import Timezone
 
+from crm.dates import add_months
 from crm.links import url_with_pk
 from crm.models import Profile
-from notes.calendar_views import add_months
 from notes.models import CalendarFeed, Note, NoteType, today
 
 # What calendar apps need: the last month's history and the year ahead. Six
@@ -117,14 +117,14 @@ def feed_etag_of_notes(owner, notes, *, on: datetime.date):
                      contacts_changed=found["contacts"])
 
 
-def text(value: str) -> str:
+def ics_text(value: str) -> str:
     """A TEXT value with its special characters escaped (RFC 5545, 3.3.11), without the characters
     a content line may not hold (UNSAFE_TEXT)."""
     return (value.translate(UNSAFE_TEXT).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
-def fold(line: str) -> bytes:
+def fold_line(line: str) -> bytes:
     """A content line of at most 75 octets, continued on lines starting with a space (RFC 5545, 3.1).
 
     A UTF-8 character is never split.
@@ -164,12 +164,12 @@ def event_lines(row, *, zone: str, host: str, contact_url, summaries: tuple[str,
         # changes are the calendar client's business, as they should be.
         lines += [f"DTSTART;TZID={zone}:{date:%Y%m%d}T{time:%H%M%S}", f"DURATION:{EVENT_LENGTH}"]
     summary = summaries[is_done] % {"type": type_label, "contact": contact_name}
-    lines += [f"SUMMARY:{text(summary)}", f"DESCRIPTION:{text(description)}\\n\\n{text(url)}", f"URL:{url}",
-              f"CATEGORIES:{text(type_label)}", "CLASS:PRIVATE"]
+    lines += [f"SUMMARY:{ics_text(summary)}", f"DESCRIPTION:{ics_text(description)}\\n\\n{ics_text(url)}", f"URL:{url}",
+              f"CATEGORIES:{ics_text(type_label)}", "CLASS:PRIVATE"]
     if alarm is not None:
         minutes, description = alarm
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"TRIGGER:-PT{minutes}M",
-                  f"DESCRIPTION:{text(description % {'summary': summary})}", "END:VALARM"]
+                  f"DESCRIPTION:{ics_text(description % {'summary': summary})}", "END:VALARM"]
     lines.append("END:VEVENT")
     return lines
 
@@ -213,14 +213,14 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
                                   type_label=type_labels[type_id],
                                   alarm=alarm if alarm and rings(row, on=on) else None)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Relance//Calendar//EN", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", f"X-WR-CALNAME:{text(name)}", f"X-WR-TIMEZONE:{text(zone)}",
+            "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(name)}", f"X-WR-TIMEZONE:{ics_text(zone)}",
             f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}", f"X-PUBLISHED-TTL:{REFRESH}"]
-    parts = [fold(line) for line in head]
+    parts = [fold_line(line) for line in head]
     if timed:
         # The zone's rules over the window only (a year's margin), not since 1970.
         start, end = feed_window(on)
         parts.append(zone_component(zone, add_months(start, -12), add_months(end, 12)))
-    parts += [fold(line) for line in events]
+    parts += [fold_line(line) for line in events]
     parts.append(b"END:VCALENDAR\r\n")
     return b"".join(parts)
 

@@ -73,13 +73,9 @@ def note_update(request, pk):
     note = get_note_for_user(request, pk)
     form = NoteForm(request.POST or None, user=request.user, instance=note)
     if request.method == "POST" and form.is_valid():
-        try:
-            note = form.save()
-        except StaleEdit:  # someone saved in between: the form now explains it
-            pass
-        else:
+        if saved := form.save_if_current():  # else someone saved in between: the form explains it
             messages.success(request, _("Note saved."))
-            return redirect(note_place(note))
+            return redirect(note_place(saved))
     return render(request, "notes/note_form.html", {"form": form, "contact": note.contact, "note": note})
 
 

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.dates import add_months
 from crm.formatting import format_date
 from prospection.figures import cached_sums, filter_values
 from prospection.models import cents_sum, from_cents, from_units
@@ -29,12 +30,6 @@ from prospection.models import cents_sum, from_cents, from_units
 MONTHS = 12
 LATE, IN_WINDOW, LATER, UNDATED = 0, 1, 2, 3
 ZERO = (0, Decimal("0.00"), Decimal("0.00"))
-
-
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    """The first day of the month `count` months after `month`'s (count may be negative)."""
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def month_label(month: datetime.date) -> str:

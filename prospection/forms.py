@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -10,9 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contacts.forms import AccountManagerForm
+from crm.amounts import AmountError, parse_amount
 from crm.concurrency import VersionedForm
 from crm.formatting import format_number
-from crm.language import is_english
 from crm.text import user_name
 from prospection.models import Category, LostReason, Opportunity, Product, Stage
 
@@ -28,32 +27,19 @@ class UserChoiceField(forms.ModelChoiceField):
         return user_name(obj)
 
 
-SPACES = re.compile(r"[\s\u00a0\u202f'’$€]")
-THOUSANDS_WITH_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
-
-
-def normalize_amount(text: str, language: str) -> str:
-    """'10 000,50 $' (fr), '$10,000.50' (en) and '10000.50' all → '10000.50'."""
-    text = SPACES.sub("", text)
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        return text.replace(thousands, "").replace(decimal_mark, ".")
-    if "," in text:
-        if is_english(language) and THOUSANDS_WITH_COMMAS.match(text):
-            return text.replace(",", "")
-        return text.replace(",", ".")
-    return text
-
-
 class MoneyField(forms.DecimalField):
     """An amount typed the way people write it in French or English."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = normalize_amount(value, get_language() or "fr")
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_amount(value, language=get_language() or "fr")
+            except AmountError as error:
+                if error.code == "ambiguous":
+                    raise forms.ValidationError(str(error), code="ambiguous") from None
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
     def prepare_value(self, value):

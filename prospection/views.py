@@ -132,11 +132,7 @@ def save_prospect_info(request, contact_pk):
     contact = get_contact_for_user(request, contact_pk)
     form = ProspectInfoForm(request.POST, instance=contact)
     if form.is_valid():
-        try:
-            form.save()
-        except StaleEdit:  # someone saved the contact in between: the form now explains it
-            pass
-        else:
+        if form.save_if_current():  # else someone saved the contact in between: the form explains it
             messages.success(request, _("Prospect info saved."))
             return redirect(contact_tab_url(contact))
     if form.non_field_errors():  # the contact changed since the tab was opened
@@ -173,13 +169,9 @@ def opportunity_update(request, pk):
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and form.is_valid():
-        try:
-            opportunity = form.save()
-        except StaleEdit:  # someone saved in between: the form now explains it
-            pass
-        else:
-            messages.success(request, _("Sales opportunity “%(subject)s” saved.") % {"subject": opportunity.subject})
-            return redirect(opportunity)
+        if saved := form.save_if_current():  # else someone saved in between: the form explains it
+            messages.success(request, _("Sales opportunity “%(subject)s” saved.") % {"subject": saved.subject})
+            return redirect(saved)
     records = list(opportunity.history.select_related("history_user")[:50])
     return render(request, "prospection/opportunity_form.html", {
         "form": form, "contact": opportunity.contact, "opportunity": opportunity, "can_change": can_change,

@@ -14,7 +14,7 @@ batch of rows; the engine does the rest:
    importer's write_batch. Both passes run inside ONE transaction.atomic, so
    the write pass may rely on what the check pass found in the database.
    On PostgreSQL its COPYs run in a worker thread
-   (writing.copies_in_background): the database indexes one batch while
+   (bulk_sql.copies_in_background): the database indexes one batch while
    Python plans the next.
 """
 
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm import writes
-from crm.importing import values, writing
+from crm.importing import bulk_sql, values
 from crm.importing.sources import SourceError, open_source
 from crm.importing.values import CellError
 from crm.text import fold
@@ -72,6 +72,11 @@ class Column:
             if header_key(name) not in {header_key(other) for other in names}:
                 names.append(name)
         return names
+
+
+def columns_by_name(columns: list[Column]) -> dict[str, Column]:
+    """header_key(an accepted name) → its column."""
+    return {header_key(name): column for column in columns for name in column.accepted}
 
 
 # Everyday e-mail and web addresses, matched by one cheap expression that
@@ -245,9 +250,16 @@ class Progress:
 
 
 class Importer:
-    """Base class: subclasses give get_columns(), check_batch(), write_batch() and summary()."""
+    """Base class: subclasses give get_columns(), check_batch(), write_batch() and `counted`.
+
+    crm.importing.records.RecordImport is the shape of an importer of one model's rows (notes,
+    opportunities); contacts.importing.ContactImport writes contacts and their people.
+    """
 
     batch_size = 2000
+    # What the import counts → the summary line of its Tally, e.g. {"notes": gettext_lazy("Notes — …")}:
+    # reset_counts() makes them, tallies(), changes() and summary() read them.
+    counted: dict = {}
 
     def __init__(self, *, update=False, dry_run=False, encoding=None, delimiter=None, progress=None,
                  mapping=None, ignore_unknown=False, user=None, origin="command", file_name=""):
@@ -270,6 +282,7 @@ class Importer:
         self.error_count = 0
         self.writing = False  # False in the check pass, True in the write pass
         self.rows_read = 0
+        self.counts: dict[str, Tally] = {}
         self._pending: list[tuple] = []
 
     # What an importer describes --------------------------------------------
@@ -302,16 +315,21 @@ class Importer:
     def finish(self) -> None:
         """End of the write pass, still inside the transaction."""
 
+    def reset_counts(self) -> dict[str, Tally]:
+        """A fresh Tally for each thing `counted` (the check pass counts, the write pass writes what it counted)."""
+        self.counts = {name: Tally() for name in self.counted}
+        return self.counts
+
     def summary(self) -> list[str]:
-        return []
+        return [str(line) % vars(self.counts[name]) for name, line in self.counted.items()]
 
     def changes(self) -> bool:
         """After the check pass: whether the write pass has anything to write."""
-        return True
+        return any(tally.created or tally.updated for tally in self.counts.values())
 
     def tallies(self) -> dict[str, dict]:
         """What the import counted, by what it counts: {"contacts": {"created": 3, ...}, "people": {...}}."""
-        return {name: vars(value).copy() for name, value in vars(self).items() if isinstance(value, Tally)}
+        return {name: vars(tally).copy() for name, tally in self.counts.items()}
 
     # Errors -------------------------------------------------------------------
 
@@ -369,7 +387,7 @@ class Importer:
                     # One transaction for both passes: what the check found is
                     # still true when writing (on SQLite, other writers wait).
                     since = timezone.now()
-                    with transaction.atomic(), writing.history_by(journal.reason(entry), self.user):
+                    with transaction.atomic(), bulk_sql.history_by(journal.reason(entry), self.user):
                         batches = self._check_pass(spill)
                         if self.changes():
                             self._write_pass(spill, batches)
@@ -403,11 +421,8 @@ class Importer:
     def matching(self, header) -> list[str]:
         """The column key each header position is matched to by name ("" when none): what the import
         page shows before anyone changes it, and what the commands do."""
-        by_name = {}
-        for column in self.get_columns():
-            for name in column.accepted:
-                by_name[header_key(name)] = column.key
-        return [by_name.get(header_key(name), "") for name in header]
+        by_name = columns_by_name(self.get_columns())
+        return [by_name[header_key(name)].key if header_key(name) in by_name else "" for name in header]
 
     def inspect(self, path, *, rows: int = 5) -> "Inspection":
         """The file as the import page shows it: its encoding and separator, its header, each column's
@@ -448,10 +463,7 @@ class Importer:
 
     def _map_header(self):
         columns = self.get_columns()
-        by_name = {}
-        for column in columns:
-            for name in column.accepted:
-                by_name[header_key(name)] = column
+        by_name = columns_by_name(columns)
         by_key = {column.key: column for column in columns}
         plan, unknown, seen, self.blank_positions = [], [], {}, []
         for index, name in enumerate(self.source.header):
@@ -476,6 +488,17 @@ class Importer:
             else:
                 seen[column.key] = str(name).strip()
                 plan.append(ParsePlan(index, column))
+        errors = self._header_errors(columns, unknown, seen)
+        if errors:
+            raise ImportFailed(errors)
+        self.header_names = seen
+        self._column_order = {step.column.key: step.index for step in plan}
+        self.required = [column.key for column in columns if column.required]
+        self.width = len(self.source.header)
+        return plan
+
+    def _header_errors(self, columns, unknown: list[str], seen: dict) -> list[str]:
+        """The unknown columns, the required ones missing, the importer's own header rules."""
         errors = []
         if unknown:
             accepted = "\n".join("  " + ", ".join(column.accepted) for column in columns)
@@ -489,14 +512,7 @@ class Importer:
                 errors.append(_("The column “%(column)s” is missing (accepted names: %(names)s).")
                               % {"column": column.names[0] if column.names else column.key,
                                  "names": ", ".join(column.accepted)})
-        errors += self.check_header(set(seen))
-        if errors:
-            raise ImportFailed(errors)
-        self.header_names = seen
-        self._column_order = {step.column.key: step.index for step in plan}
-        self.required = [column.key for column in columns if column.required]
-        self.width = len(self.source.header)
-        return plan
+        return errors + self.check_header(set(seen))
 
     def _parse(self, number, cells, plan) -> Row | None:
         row_values, row = {}, Row(number, None)
@@ -594,7 +610,7 @@ class Importer:
         self.progress.start(_("Importing"), total=self.rows_read)
         rows = 0
         # PostgreSQL indexes what one batch inserted while Python reads and plans the next.
-        with writing.copies_in_background():
+        with bulk_sql.copies_in_background():
             for done in range(batches):
                 batch = [Row(number, row_values) for number, row_values in pickle.load(spill)]
                 self.write_batch(batch)
@@ -665,7 +681,7 @@ class Journal:
         return None
 
     def reason(self, entry) -> str:
-        return writing.IMPORT_REASON
+        return bulk_sql.IMPORT_REASON
 
     def commit(self, entry, importer, seconds: float) -> None:
         pass

@@ -7,10 +7,11 @@ with a sentence the user can act on. Empty cells never reach a parser.
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from crm.amounts import AmountError, parse_amount
 from crm.text import fold
 
 # What crm.csv_export puts before text a spreadsheet would run ("'=1+1").
@@ -50,18 +51,11 @@ def text(value) -> str:
     return cell_text(value)
 
 
-# Spaces people and spreadsheets put between thousands (plain, no-break,
-# narrow no-break, thin) and currency signs around amounts.
-_NOISE = re.compile(r"[\s\u00a0\u202f\u2009$€£]|CAD|USD|EUR", re.IGNORECASE)
-_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
-_ONE_COMMA_GROUP = re.compile(r"\d{1,3},\d{3}")
-
-
 def decimal(value, *, places: int | None = 2) -> Decimal:
     """12 345,67 · 12345,67 · 12,345.67 · 12.345,67 · 12345.67 → Decimal('12345.67').
 
-    A single comma is a decimal comma (French), except "12,345": with no other
-    mark that could be twelve thousand or twelve and a bit, so it is refused.
+    Read by crm.amounts.parse_amount without a language: a single comma is a decimal comma (French),
+    except "12,345", which could be twelve thousand or twelve and a bit, so it is refused.
     """
     if isinstance(value, bool):
         raise CellError(_("“%(value)s” is not a number.") % {"value": value})
@@ -72,8 +66,10 @@ def decimal(value, *, places: int | None = 2) -> Decimal:
     elif isinstance(value, Decimal):
         number = value
     else:
-        original = cell_text(value)
-        number = _parse_number(original)
+        try:
+            number = parse_amount(cell_text(value))
+        except AmountError as error:
+            raise CellError(str(error)) from None
     if places is not None and number.as_tuple().exponent < -places:
         # Workbooks store 0.1 + 0.2 as 0.30000000000000004: round those, refuse real extra digits.
         rounded = number.quantize(Decimal(1).scaleb(-places))
@@ -83,37 +79,6 @@ def decimal(value, *, places: int | None = 2) -> Decimal:
             )
         number = rounded
     return number
-
-
-def _parse_number(original: str) -> Decimal:
-    text = _NOISE.sub("", original).replace("\u2212", "-")
-    sign = ""
-    if text[:1] in "+-":
-        sign, text = ("-" if text[0] == "-" else ""), text[1:]
-    commas, dots = text.count(","), text.count(".")
-    if commas and dots:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        whole, _mark, fraction = text.rpartition(decimal_mark)
-        if not _GROUPED.fullmatch(whole) and not whole.isdigit():
-            raise CellError(_("“%(value)s” is not a number.") % {"value": original})
-        text = whole.replace(",", "").replace(".", "") + "." + fraction
-    elif commas == 1:
-        if _ONE_COMMA_GROUP.fullmatch(text):
-            raise CellError(
-                _("“%(value)s” is ambiguous: write 12345 or 12 345,00 (French) or 12,345.00 (English).")
-                % {"value": original}
-            )
-        text = text.replace(",", ".")
-    elif commas > 1 or dots > 1:
-        if not _GROUPED.fullmatch(text):
-            raise CellError(_("“%(value)s” is not a number.") % {"value": original})
-        text = text.replace(",", "").replace(".", "")
-    if not re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", text):
-        raise CellError(_("“%(value)s” is not a number.") % {"value": original})
-    try:
-        return Decimal(sign + text)
-    except InvalidOperation:  # pragma: no cover - the pattern above already refused it
-        raise CellError(_("“%(value)s” is not a number.") % {"value": original}) from None
 
 
 def percent(value) -> int:

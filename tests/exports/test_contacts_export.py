@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from contacts import exports
-from contacts.management.contact_import import ContactImport
+from contacts.importing import ContactImport
 from contacts.models import Contact, ContactPerson
 from crm.importing.engine import header_key
 from tests.conftest import client_for

@@ -495,7 +495,7 @@ def test_a_missing_file():
 
 
 def test_an_update_bumps_the_version_so_an_open_form_cannot_overwrite_it(write_file):
-    from crm.importing.writing import is_versioned
+    from crm.importing.bulk_sql import is_versioned
 
     if not is_versioned(Contact):
         pytest.skip("contacts carry no version number")
@@ -512,16 +512,16 @@ def test_an_update_bumps_the_version_so_an_open_form_cannot_overwrite_it(write_f
 def test_a_database_refusal_while_writing_rolls_everything_back(monkeypatch):
     from django.db import IntegrityError
 
-    from crm.importing import writing
+    from crm.importing import bulk_sql
 
-    real_insert = writing.insert
+    real_insert = bulk_sql.insert
 
     def insert_then_fail(model, objects, **options):
         real_insert(model, objects, **options)
         if model is ContactPerson:
             raise IntegrityError("contactperson_one_primary")
 
-    monkeypatch.setattr(writing, "insert", insert_then_fail)
+    monkeypatch.setattr(bulk_sql, "insert", insert_then_fail)
     with pytest.raises(CommandError, match="La base de données a refusé l’importation, rien n’a été écrit"):
         run_import("import_contacts", DATA / "contacts_utf8_semicolon_fr.csv")
     assert not Contact.objects.exists()

@@ -131,3 +131,18 @@ def test_update_changes_the_stage_and_numbers(contacts, rep, manager, write_file
     assert (redesign.stage.label_en, redesign.value, redesign.success_percent) == ("Won", Decimal("13000.00"), 100)
     assert redesign.representative == rep  # left as it was
     assert "modifiées : 1" in run.stdout
+
+
+@pytest.mark.parametrize("language, message", [
+    ("fr", "« 12,345 » est ambigu : écrivez 12345, ou 12 345,00 (français), ou 12,345.00 (anglais)."),
+    ("en", "“12,345” is ambiguous: write 12345 or 12 345,00 (French) or 12,345.00 (English)."),
+])
+def test_a_lone_comma_before_three_digits_is_refused_as_ambiguous(contacts, rep, write_file, settings, language,
+                                                                  message):
+    # The same parser as the opportunity form (crm.amounts), without a language: a file's is not known.
+    settings.LANGUAGE_CODE = language  # the commands speak the site's language
+    path = write_file("x.csv", "contact;objet;étape;valeur;représentant\r\nX-1;Boutique;Négociation;12,345;rep\r\n")
+    with pytest.raises(CommandError) as refused:
+        run_import("import_opportunities", path)
+    assert message in str(refused.value)
+    assert not opportunities().exists()

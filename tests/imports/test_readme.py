@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from contacts.management.contact_import import ContactImport
-from notes.management.commands.import_notes import NoteImport
+from contacts.importing import ContactImport
+from notes.importing import NoteImport
 
 README = Path(settings.BASE_DIR) / "README.md"
 
@@ -19,7 +19,7 @@ def section() -> str:
 def importers():
     found = [ContactImport, NoteImport]
     if settings.PROSPECTION_ENABLED:
-        from prospection.management.commands.import_opportunities import OpportunityImport
+        from prospection.importing import OpportunityImport
 
         found.append(OpportunityImport)
     return found

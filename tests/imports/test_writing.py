@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contacts.models import Contact, ContactPerson
-from crm.importing.writing import Blueprint, insert
+from crm.importing.bulk_sql import Blueprint, insert
 from notes.models import Note, NoteType
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_insert_leaves_generated_columns_to_the_database(rep, contact):
 
 
 def test_update_writes_the_given_fields_and_only_those(rep, manager):
-    from crm.importing.writing import update
+    from crm.importing.bulk_sql import update
     from tests.factories import ContactFactory, NoteFactory
 
     first, second = ContactFactory(name="A", city="Québec"), ContactFactory(name="B", city="Lévis")
@@ -126,7 +126,7 @@ def test_a_refused_copy_raises_djangos_database_error(contact):
 def test_a_copy_in_the_background_is_done_before_the_next_statement_and_its_refusal_raised(contact):
     from django.db import IntegrityError, transaction
 
-    from crm.importing.writing import copies_in_background
+    from crm.importing.bulk_sql import copies_in_background
 
     with copies_in_background():
         insert(ContactPerson, [Blueprint(ContactPerson)({"contact_id": contact.pk, "last_name": "A"})], set_pks=False)

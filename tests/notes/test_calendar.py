@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from notes.calendar_views import add_months
+from crm.dates import add_months
 from tests.conftest import client_for
 from tests.factories import ContactFactory, NoteFactory, UserFactory, days_from_today
 

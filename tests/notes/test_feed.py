@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from crm.models import Profile
 from crm.permissions import MANAGERS, SALES_REPS
-from notes.feed import fold, text
+from notes.feed import fold_line, ics_text
 from notes.models import CalendarFeed, NoteType
 from tests.factories import ContactFactory, NoteFactory, UserFactory, days_from_today
 
@@ -292,10 +292,10 @@ FORBIDDEN = ["\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1b", "\x1f", "\x7f", "\x
 def test_text_values_keep_tabs_and_lose_every_other_control_character():
     breaks = "\n\r\x0b\x0c\x85\u2028\u2029"
     controls = [chr(code) for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if chr(code) not in breaks + "\t"]
-    assert text("a" + "".join(controls) + "b") == "ab"
+    assert ics_text("a" + "".join(controls) + "b") == "ab"
     # VT, FF, NEL, U+2028 and U+2029 are line breaks, as LF and CR: escaped newlines.
-    assert text("a\x0bb\x0cc\x85d\u2028e\u2029f\tg") == "a\\nb\\nc\\nd\\ne\\nf\tg"
-    assert fold("DESCRIPTION:" + text("".join(controls) + "\t")) == b"DESCRIPTION:\t\r\n"
+    assert ics_text("a\x0bb\x0cc\x85d\u2028e\u2029f\tg") == "a\\nb\\nc\\nd\\ne\\nf\tg"
+    assert fold_line("DESCRIPTION:" + ics_text("".join(controls) + "\t")) == b"DESCRIPTION:\t\r\n"
 
 
 def test_control_characters_typed_in_notes_never_reach_the_feed(rep, rep_feed):

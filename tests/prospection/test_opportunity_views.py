@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from prospection.forms import normalize_amount  # noqa: E402
+from crm.amounts import parse_amount  # noqa: E402
 from prospection.models import Category, Opportunity, Product, Stage  # noqa: E402
 from tests.conftest import client_for  # noqa: E402
 from tests.factories import ContactFactory, ContactPersonFactory, UserFactory  # noqa: E402
@@ -76,7 +76,23 @@ def test_rep_creates_the_guides_opportunity_and_sees_its_total(rep_client, rep, 
     ("1.234,56", "fr", "1234.56"),
 ])
 def test_amounts_are_read_as_people_type_them(typed, language, expected):
-    assert normalize_amount(typed, language) == expected
+    assert parse_amount(typed, language=language) == Decimal(expected)
+
+
+@pytest.mark.django_db
+def test_an_english_form_reads_a_lone_comma_before_three_digits_as_thousands(rep_client_en, contact):
+    # The form knows its typist's language; an import file does not and refuses "12,345" (tests/imports).
+    response = rep_client_en.post(create_url(contact), form_data(value="12,345"))
+    assert response.status_code == 302
+    assert Opportunity.objects.get().value == Decimal("12345")
+
+
+@pytest.mark.django_db
+def test_a_french_form_reads_a_lone_comma_as_the_decimal_comma(rep_client, contact):
+    response = rep_client.post(create_url(contact), form_data(value="12,345"))
+    assert response.status_code == 400
+    assert "pas plus de 2 chiffres après la virgule" in response.content.decode()
+    assert not Opportunity.objects.exists()
 
 
 @pytest.mark.django_db

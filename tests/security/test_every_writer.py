@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from contacts.models import Contact, ContactPerson
 from crm.concurrency import StaleEdit
-from crm.importing import writing
+from crm.importing import bulk_sql
 from notes.models import Note
 from tests.conftest import client_for
 from tests.factories import ContactFactory, ContactPersonFactory, NoteFactory, UserFactory
@@ -304,10 +304,10 @@ def test_a_bulk_update_bumps_the_version_in_the_database_not_from_memory():
     Contact.objects.get(pk=contact.pk).save()  # version 1
     read_by_import.name = "Écrit par l’import"
     read_by_import.version += 1  # what the import believed
-    writing.update(Contact, [read_by_import], ["name", "version"])
+    bulk_sql.update(Contact, [read_by_import], ["name", "version"])
     assert Contact.objects.values_list("name", "version").get(pk=contact.pk) == ("Écrit par l’import", 2)
     # Only search text and the time stamp: not a change a form could lose.
-    writing.update(Contact, [read_by_import], ["search_text", "updated_at"])
+    bulk_sql.update(Contact, [read_by_import], ["search_text", "updated_at"])
     assert Contact.objects.get(pk=contact.pk).version == 2
 
 

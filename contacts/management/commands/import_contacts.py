@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from contacts.management.contact_import import ContactImport
+from contacts.importing import ContactImport
 from crm.importing.command import ImportCommand
 
 

@@ -1,20 +1,37 @@
-"""Writing many new rows fast.
+"""The bulk SQL layer: many rows inserted or updated with a few statements, below the ORM.
 
-QuerySet.bulk_create spends most of its time preparing each value through
-several layers of its SQL compiler: on this project's 2-core machine it
-takes about 130 µs of CPU per contact, which makes it most of the 30-second
-budget of a 100,000-contact import. This writes the same rows (same
-defaults, auto_now / auto_now_add stamps — one per call —, database values
-prepared by each field) with a third of the CPU: multi-row VALUES …
-RETURNING id on SQLite (3.35+), which returns the new ids in the order the
-rows were given (bulk_create relies on that too); COPY on PostgreSQL, with
-ids drawn from the table's sequence beforehand. Any other database falls
-back to bulk_create. Like bulk_create, no signals are sent.
+What every function here keeps true (callers rely on it):
+
+1. It never opens, commits or rolls back a transaction: the caller's holds
+   it (the import engine runs both its passes in ONE transaction.atomic), so
+   an error anywhere leaves nothing written.
+2. It checks nothing: values are written as the caller gives them, prepared
+   by each field (get_db_prep_save) as Django would. Validation is the
+   caller's (the engine's check pass).
+3. No signals are sent (like bulk_create); the history rows that
+   django-simple-history would write from them are written here
+   (record_history), by the reason and user of history_by().
+4. An UPDATE of a versioned model (crm.concurrency) that writes a field a
+   form edits bumps `version` in SQL (version = version + 1), never from the
+   value in memory, so a form opened before the write is refused after it.
+5. auto_now / auto_now_add fields get one timestamp per call.
+6. Inside copies_in_background() the PostgreSQL COPYs run in a worker
+   thread and any other statement first waits for them; no server-side cursor
+   (QuerySet.iterator()) may be open across an insert().
+
+Why: QuerySet.bulk_create spends most of its time preparing each value
+through several layers of its SQL compiler: on this project's 2-core machine
+it takes about 130 µs of CPU per contact, which makes it most of the
+30-second budget of a 100,000-contact import. insert() writes the same rows
+(same defaults, stamps, prepared values) with a third of the CPU: multi-row
+VALUES … RETURNING id on SQLite (3.35+), which returns the new ids in the
+order the rows were given (bulk_create relies on that too); COPY on
+PostgreSQL, with ids drawn from the table's sequence beforehand. update()
+joins the table to the new values instead of bulk_update's CASE WHEN. Any
+other database falls back to bulk_create / bulk_update.
 
 The rows may be model instances or, cheaper, Blueprint drafts (the field
-values as plain attributes). Inside copies_in_background() the PostgreSQL
-COPYs run in a worker thread, so that the database's index work overlaps
-with Python's.
+values as plain attributes).
 """
 
 import contextvars
@@ -240,14 +257,7 @@ def _update(model, objects: list, fields) -> None:
     bump = bumps_version(model, fields)
     fields = [name for name in fields if name != "version"] if bump else list(fields)
     if connection.vendor not in {"sqlite", "postgresql"}:
-        if bump:
-            for obj in objects:
-                obj.version = models.F("version") + 1
-            fields.append("version")
-        model.objects.bulk_update(objects, fields)
-        for obj in objects:
-            if bump:
-                del obj.version  # read again when asked for, not an F() left behind
+        _bulk_update(model, objects, fields, bump=bump)
         return
     meta = model._meta
     targets = [meta.get_field(name) for name in fields]
@@ -287,6 +297,18 @@ def _update(model, objects: list, fields) -> None:
                 + ", ".join([one_row] * len(part)) + f")) AS v WHERE {table}.{pk_column} = v.pk",
                 [value for row in part for value in row],
             )
+
+
+def _bulk_update(model, objects, fields, *, bump: bool) -> None:
+    """Other databases: Django's bulk_update, the version bumped by an F() expression."""
+    if bump:
+        for obj in objects:
+            obj.version = models.F("version") + 1
+        fields.append("version")
+    model.objects.bulk_update(objects, fields)
+    if bump:
+        for obj in objects:
+            del obj.version  # read again when asked for, not an F() left behind
 
 
 # History ----------------------------------------------------------------------
