@@ -32,7 +32,8 @@ from crm.text import user_name
 from notes.calendar_forms import EVERYONE, FIRST_DAY, LAST_DAY, MINE
 from notes.forms import UserChoiceField
 from notes.models import Note, NoteType, today
-from notes.rows import BADGES, state_badge
+from notes.rows import state_badge
+from notes.states import STATES as NOTE_STATES
 
 PAGE_SIZE = 25
 MAX_TEXT = 200
@@ -277,7 +278,7 @@ def activity_export(request):
     audit.record(request.user, "export", kind="note", count=notes.count())
     users = {person.pk: user_name(person) for person in activities.every_user}
     types = {kind.pk: kind.label for kind in activities.types}
-    states = {key: str(words) for key, (_colour, _icon, words) in BADGES.items()}
+    states = {key: str(state.label) for key, state in NOTE_STATES.items()}
     yes, no = _("yes"), _("no")
     rows = notes.annotate(contact_name=F("contact__name")).values_list(
         "date", "time", "is_done", "type_id", "contact_name", "assigned_to_id", "admin_only", "description")

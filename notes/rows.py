@@ -11,17 +11,12 @@ from django.utils.formats import time_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from crm.formatting import format_date
+from crm.text import user_name
+from notes.states import STATES
 
-# A note's state in colour, by icon and in words (never by colour alone).
-BADGES = {
-    "history": ("success", "bi-check-circle", gettext_lazy("History note")),
-    "follow_up": ("primary", "bi-alarm", gettext_lazy("Follow-up")),
-    "overdue": ("danger", "bi-exclamation-triangle", gettext_lazy("Overdue")),
-    "today": ("warning", "bi-hourglass-split", gettext_lazy("To do today")),
-}
+# A note's state in colour, by icon and in words (never by colour alone): notes.states.
 BADGE_HTML = '<span class="badge text-bg-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>'
 
 ROW_HTML = """<article class="card mb-2 shadow-sm note-item note-{css}" id="note-{pk}" data-state="{state}">
@@ -71,8 +66,8 @@ CSRF_HTML = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 
 def state_badge(state: str) -> str:
-    colour, icon, words = BADGES[state]
-    return format_html(BADGE_HTML, colour, icon, words)
+    state = STATES[state]
+    return format_html(BADGE_HTML, state.colour, state.icon, state.label)
 
 
 def notice_html(notice: str, *, error: bool = False) -> str:
@@ -100,9 +95,9 @@ def note_row(note, *, user, csrf_token: str, here: str, notice: str = "", error:
     when = format_date(note.date)
     if note.time:
         when += " · " + time_format(note.time, "TIME_FORMAT")
-    assignee = note.assigned_to.get_full_name() or note.assigned_to.username
+    assignee = user_name(note.assigned_to)
     return format_html(
-        ROW_HTML, css=state.replace("_", ""), pk=note.pk, state=state,
+        ROW_HTML, css=STATES[state].css, pk=note.pk, state=state,
         pinned=format_html(PINNED_HTML, _("Pinned")) if note.is_pinned else "",
         badge=state_badge(state),
         admin_only=format_html(ADMIN_ONLY_HTML, _("Admin only")) if note.admin_only else "",
@@ -176,9 +171,9 @@ class HomeItems:
             when += " " + time_format(note.time, "TIME_FORMAT")
         assignee = ""
         if self.show_assignee:
-            assignee = format_html(HOME_ASSIGNEE_HTML, note.assigned_to.get_full_name() or note.assigned_to.username)
+            assignee = format_html(HOME_ASSIGNEE_HTML, user_name(note.assigned_to))
         return format_html(
-            HOME_ITEM_HTML, css=state.replace("_", ""), pk=note.pk, state=state, badge=state_badge(state), when=when,
+            HOME_ITEM_HTML, css=STATES[state].css, pk=note.pk, state=state, badge=state_badge(state), when=when,
             type=note.type.label, assignee=assignee,
             contact_url=f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}", contact=note.contact.name,
             # With its menu open, the item's own buttons would repeat the menu's first ones.
