@@ -5,13 +5,14 @@ from functools import partial
 
 from django.conf import settings
 from django.db.models import Q
+from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 
 from crm import slots
 from crm.pagination import paginate, query_without
 from notes.filters import ContactNoteFilter
-from notes.links import with_links
 from notes.models import Note, NoteType, today
+from notes.rows import NoteRows
 
 HOME_LIMIT = 10
 
@@ -26,14 +27,16 @@ def contact_notes(request, contact) -> dict:
     )
     note_filter = ContactNoteFilter(request.GET, queryset=notes)
     page = paginate(request, note_filter.qs, per_page=20)
-    page.object_list = with_links(page.object_list)
+    here = request.get_full_path()
+    draw = NoteRows(user=request.user, csrf_token=get_token(request), here=here)
     note_types = list(NoteType.objects.all())  # one query for the filter menu and « Noter un appel »
     return {
         "contact": contact,
         "page": page,
+        "rows": draw.many(page),
         "page_query": query_without(request, "page"),
         "export_query": query_without(request, "page", "tab"),
-        "here": request.get_full_path(),
+        "here": here,
         # The two filter menus are written out by the template: Django's select
         # widget renders a sub-template per option, which cost more than the notes.
         "type_choices": [(str(note_type.pk), note_type.label) for note_type in note_types],
