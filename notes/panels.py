@@ -48,8 +48,8 @@ def contact_notes(request, contact) -> dict:
     }
 
 
-def contact_delete_counts(request, contact) -> dict:
-    return {"counts": [(_("notes"), Note.objects.visible_to(request.user).filter(contact=contact).count())]}
+def contact_note_count(request, contact) -> int:
+    return Note.objects.visible_to(request.user).filter(contact=contact).count()
 
 
 def first_few(notes) -> dict:
@@ -91,9 +91,7 @@ def pinned_panel(request) -> dict:
 slots.register(slots.CONTACT_TABS, slots.Panel(
     key="notes", label=_("Notes"), template="notes/_contact_tab.html", get_context=contact_notes, order=10,
 ))
-slots.register(slots.CONTACT_DELETE, slots.Panel(
-    key="notes", label=_("Notes"), template="", get_context=contact_delete_counts,
-))
+slots.register(slots.CONTACT_DELETE, slots.Count(key="notes", label=_("notes"), count=contact_note_count))
 for order, (key, label, get_context, empty) in enumerate([
     ("overdue", _("My overdue actions"), overdue_panel, _("Nothing overdue. Well done!")),
     ("today", _("Today"), today_panel, _("Nothing planned today.")),
