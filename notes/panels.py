@@ -28,12 +28,11 @@ def contact_notes(request, contact) -> dict:
     note_filter = ContactNoteFilter(request.GET, queryset=notes)
     page = paginate(request, note_filter.qs, per_page=20)
     here = request.get_full_path()
-    draw = NoteRows(user=request.user, csrf_token=get_token(request), here=here)
     note_types = list(NoteType.objects.all())  # one query for the filter menu and « Noter un appel »
     return {
         "contact": contact,
         "page": page,
-        "rows": draw.many(page),
+        "rows": partial(note_rows, request, page, here=here),  # drawn when the page prints it (the template calls it)
         "page_query": query_without(request, "page"),
         "export_query": query_without(request, "page", "tab"),
         "here": here,
@@ -46,6 +45,10 @@ def contact_notes(request, contact) -> dict:
         "state_choices": ContactNoteFilter.STATES,
         "chosen": {"type": request.GET.get("type", ""), "state": request.GET.get("state", "")},
     }
+
+
+def note_rows(request, notes, *, here: str) -> str:
+    return NoteRows(user=request.user, csrf_token=get_token(request), here=here).many(notes)
 
 
 def contact_note_count(request, contact) -> int:
