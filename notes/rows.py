@@ -28,7 +28,6 @@ from notes.states import STATES, translated
 ROWS_TEMPLATE = "notes/rows/note_rows.html"
 HOME_ITEM_TEMPLATE = "notes/rows/home_item.html"
 BADGE_TEMPLATE = "notes/rows/state_badge.html"
-HIDDEN_TEMPLATE = "notes/rows/hidden_fields.html"
 NOTICE_TEMPLATE = "notes/rows/notice.html"
 
 
@@ -77,15 +76,9 @@ class Renderer:
     def __init__(self, *, csrf_token: str):
         self.csrf_token = csrf_token
         self.template = template(self.template_name)
-        self.hidden = template(HIDDEN_TEMPLATE)
         self.words = words()
         self.badges = badges()
         self.states = {name: asdict(state) for name, state in translated().items()}  # dicts: see NoteRows.row
-
-    def hidden_fields(self, note, *, next: str, shape: str) -> str:
-        """What an in-place action posts besides its button: the CSRF token, where to come back, the version shown."""
-        return render_fragment(self.hidden, {"csrf_token": self.csrf_token, "next": next, "version": note.version,
-                                    "shape": shape})
 
 
 class NoteRows(Renderer):
@@ -120,8 +113,7 @@ class NoteRows(Renderer):
             "description": urlize(note.description, autoescape=True),  # the template filter: escapes, then links
             # Its action URLs and in-place forms, for a user who may change notes.
             "links": self.links(note.pk) if self.may_change else None, "back": back,
-            "hidden": self.hidden_fields(note, next=back, shape="row") if self.may_change else "",
-            "target": f"#note-{note.pk}",  # what htmx replaces with the answer
+            "version": note.version,  # posted by its in-place actions: the version shown
             "notice": notice, "error": error,  # what an in-place action says
         }
 
@@ -151,7 +143,7 @@ class HomeItems(Renderer):
         self.show_assignee = show_assignee
         self.urls = {key: url_with_pk(name) for key, name in
                      (("done", "notes:toggle_done"), ("reschedule", "notes:reschedule"), ("menu", "notes:actions"))}
-        self.context = {"words": self.words, "back": quote(self.back)}
+        self.context = {"words": self.words, "csrf_token": csrf_token, "back_path": self.back, "back": quote(self.back)}
 
     def item(self, note, *, menu: str = "") -> dict:
         """What a note on « Ma journée » prints (templates/notes/rows/home_item.html)."""
@@ -167,7 +159,7 @@ class HomeItems(Renderer):
             "assignee": user_name(note.assigned_to) if self.show_assignee else "",  # "" on the user's own page
             "contact": note.contact.name, "contact_url": f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}",
             "text": Truncator(note.description).chars(120), "actions": actions,
-            "hidden": self.hidden_fields(note, next=self.back, shape="home") if actions else "",
+            "version": note.version,
             "done_url": self.urls["done"](note.pk), "reschedule_url": self.urls["reschedule"](note.pk),
             "menu_url": self.urls["menu"](note.pk),
         }
