@@ -122,9 +122,7 @@ def contact_delete(request, pk):
             return redirect(contact)
         messages.success(request, _("Contact “%(name)s” deleted.") % {"name": name})
         return redirect("contacts:list")
-    related = [(_("people"), contact.people.count())]
-    for panel in slots.panels(slots.CONTACT_DELETE):
-        related += panel.get_context(request, contact)["counts"]
+    related = [(_("people"), contact.people.count()), *slots.counts(slots.CONTACT_DELETE, request, contact)]
     return render(request, "contacts/contact_confirm_delete.html", {"contact": contact, "related": related})
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm.formatting import FORMATTERS
+from crm.text import user_name
 
 # What happened, agreed in French with the model's noun: a model whose noun is feminine
 # (une note, une opportunité) says `history_kinds = FEMININE_KINDS`; others set their own words.
@@ -93,7 +94,7 @@ def history_entries(records: list, *, subject, hide=None, hidden_fields=frozense
     related = {}
     for model, ids in related_ids.items():
         for pk, obj in model._default_manager.in_bulk(list(ids)).items():
-            related[(model, pk)] = str(obj.get_full_name() or obj) if hasattr(obj, "get_full_name") else str(obj)
+            related[(model, pk)] = user_name(obj) if hasattr(obj, "get_full_name") else str(obj)
 
     entries = []
     for record in records:

@@ -53,5 +53,7 @@ def digits(text: str) -> str:
 
 
 def user_name(user) -> str:
-    """The name people see for a user everywhere: their full name, else their user name."""
+    """The name people see for a user everywhere: their full name, else their user name.
+
+    Templates write it {{ user|user_name }} (crm_format)."""
     return user.get_full_name() or user.get_username()

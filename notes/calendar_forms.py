@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import user_name
 from notes.models import NoteQuerySet, NoteType, today
 
 MINE = "me"
@@ -25,10 +26,6 @@ TODO = "todo"
 # leaves the range of datetime.date.
 FIRST_DAY = datetime.date(1900, 1, 1)
 LAST_DAY = datetime.date(2999, 12, 31)
-
-
-def user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class CalendarFilterForm(forms.Form):
@@ -55,7 +52,7 @@ class CalendarFilterForm(forms.Form):
         self.fields["assignee"].choices = [
             (MINE, _("My notes")),
             (EVERYONE, _("Everyone")),
-            (_("Users"), [(str(user.pk), user_label(user)) for user in users]),
+            (_("Users"), [(str(user.pk), user_name(user)) for user in users]),
         ]
         self.fields["type"].choices = [("", _("All types"))] + [
             (str(note_type.pk), note_type.label) for note_type in types
@@ -99,7 +96,7 @@ class CalendarQuery:
         )
         # The form shown on the page holds the values in use, not what was typed.
         display = CalendarFilterForm({**query.params(), "date": query.day.isoformat()}, users=users, types=types)
-        return replace(query, form=display, user_labels={user.pk: user_label(user) for user in every_user},
+        return replace(query, form=display, user_labels={user.pk: user_name(user) for user in every_user},
                        types={note_type.pk: note_type for note_type in types})
 
     def params(self, **changes) -> dict:

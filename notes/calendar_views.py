@@ -29,8 +29,11 @@ from crm.dates import add_months
 from crm.formatting import format_date
 from crm.links import url_with_pk
 from crm.pagination import paginate, query_without
-from notes.calendar_forms import CalendarQuery, user_label
+from crm.text import user_name
+from notes.calendar_forms import CalendarQuery
 from notes.models import Note, today
+from notes.states import State
+from notes.states import translated as states  # the states' words in the current language
 
 # A month cell shows this many entries, then "+N more" linking to the day;
 # so does each hour of the week view (and its row of notes without a time),
@@ -120,28 +123,6 @@ def counts_by(notes, *fields: str) -> dict:
     if len(fields) == 1:
         return dict(rows)
     return {tuple(row[:-1]): row[-1] for row in rows}
-
-
-# State: CSS class suffix, Bootstrap icon, words (not by colour only).
-STATES = {
-    "history": ("history", "bi-check-circle-fill", _("History note")),
-    "follow_up": ("followup", "bi-alarm", _("Follow-up")),
-    "today": ("today", "bi-hourglass-split", _("To do today")),
-    "overdue": ("overdue", "bi-exclamation-triangle-fill", _("Overdue")),
-}
-
-
-@dataclass(slots=True)
-class State:
-    name: str
-    css: str
-    icon: str
-    label: str
-
-
-def states() -> dict[str, State]:
-    """The four states in the current language, for the legend and the entries."""
-    return {name: State(name, css, icon, str(label)) for name, (css, icon, label) in STATES.items()}
 
 
 @dataclass(slots=True)
@@ -239,7 +220,7 @@ def entry_for(note: Note, *, may_change: bool, here: str) -> Entry:
         pk=note.pk, state=states()[note.state], url=note.get_absolute_url(),
         contact_url=note.contact.get_absolute_url(), contact=note.contact.name,
         time=time_format(note.time, get_format("TIME_FORMAT")) if note.time else "",
-        text=str(note) if note.description else "", type=note.type.label, assignee=user_label(note.assigned_to),
+        text=str(note) if note.description else "", type=note.type.label, assignee=user_name(note.assigned_to),
         actions_url=reverse("notes:actions", args=[note.pk]) if may_change else "", back=urlquote(here),
     )
 
@@ -264,7 +245,7 @@ class EntryMaker:
         elif (time := self.times.get(note.time)) is None:
             time = self.times[note.time] = time_format(note.time, self.time_format)
         # A user or type added since the filters were read is fetched on its own.
-        assignee = self.users.get(note.assigned_to_id) or user_label(note.assigned_to)
+        assignee = self.users.get(note.assigned_to_id) or user_name(note.assigned_to)
         note_type = self.types.get(note.type_id) or note.type.label
         return Entry(
             pk=note.pk, state=self.states[note.state], url=self.note_url(note.pk),

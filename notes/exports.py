@@ -16,8 +16,8 @@ from crm.exporting.spec import Export
 from crm.exporting.xlsx import write_xlsx
 from crm.text import user_name
 from notes.filters import ContactNoteFilter
-from notes.models import Note, NoteType, today
-from notes.rows import BADGES
+from notes.models import Note, NoteType, state_of, today
+from notes.states import STATES
 
 COLUMNS = [
     pgettext_lazy("export column", "Contact"), pgettext_lazy("export column", "Date"),
@@ -75,14 +75,13 @@ def activity_rows(notes, language: str):
     with translation.override(language):
         users = {person.pk: user_name(person) for person in get_user_model().objects.all()}
         types = {kind.pk: kind.label for kind in NoteType.objects.all()}
-        states = {key: str(words) for key, (_colour, _icon, words) in BADGES.items()}
+        states = {key: str(state.label) for key, state in STATES.items()}
         yes, no = translation.gettext("yes"), translation.gettext("no")
     day = today()
     rows = notes.values_list("date", "time", "is_done", "type_id", "contact__name", "assigned_to_id", "admin_only",
                              "description")
     for date, time, is_done, type_id, contact, assignee, admin_only, description in rows.iterator(2000):
-        state = "history" if is_done else "follow_up" if date > day else "overdue" if date < day else "today"
-        yield [date.isoformat(), time.strftime("%H:%M") if time else "", states[state], types.get(type_id, ""),
+        yield [date.isoformat(), time.strftime("%H:%M") if time else "", states[state_of(is_done, date, day)], types.get(type_id, ""),
                contact, users.get(assignee, ""), yes if admin_only else no, description]
 
 

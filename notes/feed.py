@@ -28,6 +28,7 @@ from icalendar import Timezone
 from crm.dates import add_months
 from crm.links import url_with_pk
 from crm.models import Profile
+from crm.text import user_name
 from notes.models import CalendarFeed, Note, NoteType, today
 
 # What calendar apps need: the last month's history and the year ahead. Six
@@ -96,7 +97,7 @@ def feed_etag(owner, *, on: datetime.date, count: int, notes_changed, contacts_c
     """
     key = "|".join(str(part) for part in [
         FEED_FORMAT, on, settings.SITE_URL, settings.TIME_ZONE, Profile.language_of(owner), alarm_minutes(owner),
-        owner.get_full_name() or owner.get_username(), owner.has_perm("notes.view_admin_only_note"),
+        user_name(owner), owner.has_perm("notes.view_admin_only_note"),
         count, notes_changed, contacts_changed,
     ])
     midnight = datetime.datetime.combine(on, datetime.time.min, tzinfo=timezone.get_current_timezone())
@@ -199,7 +200,7 @@ def build_feed(owner, rows, *, on: datetime.date) -> bytes:
     contact_url = url_with_pk("contacts:detail")  # Contact.get_absolute_url
     with translation.override(Profile.language_of(owner)):
         summaries = (_("%(type)s – %(contact)s"), _("✓ %(type)s – %(contact)s"))
-        name = _("Relance – %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
+        name = _("Relance – %(name)s") % {"name": user_name(owner)}
         minutes = alarm_minutes(owner)
         alarm = (minutes, _("Reminder: %(summary)s")) if minutes else None
         type_labels = {}

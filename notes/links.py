@@ -5,10 +5,14 @@ NOTE_ACTIONS = {"done": "notes:toggle_done", "pin": "notes:toggle_pin", "edit": 
                 "reschedule": "notes:reschedule"}
 
 
-def with_links(notes) -> list:
-    """The notes, each with .links, its action URLs, reversed once for them all (a page shows 20 notes)."""
-    makers = {key: url_with_pk(name) for key, name in NOTE_ACTIONS.items()}
-    notes = list(notes)
-    for note in notes:
-        note.links = {key: make(note.pk) for key, make in makers.items()}
-    return notes
+class NoteLinks:
+    """Makes a note's action URLs, {key: url}, each URL name reversed once for a page's notes (20 a page).
+
+    Given to the renderer of the rows (notes.rows.NoteRows), which asks it for each note it draws.
+    """
+
+    def __init__(self):
+        self.makers = {key: url_with_pk(name) for key, name in NOTE_ACTIONS.items()}
+
+    def __call__(self, pk: int) -> dict[str, str]:
+        return {key: make(pk) for key, make in self.makers.items()}

@@ -84,6 +84,15 @@ class NoteQuerySet(models.QuerySet):
         return self.order_by("-is_pinned", "-date", "-time", "-pk")
 
 
+def state_of(is_done: bool, date, day) -> str:
+    """A note's state from its facts, `day` being today: what Note.state says, for rows read as plain values."""
+    if is_done:
+        return "history"
+    if date > day:
+        return "follow_up"
+    return "overdue" if date < day else "today"
+
+
 class Note(Versioned):
     """A note on a contact: an action until it is done, then a history note."""
 
@@ -180,13 +189,7 @@ class Note(Versioned):
     @property
     def state(self) -> str:
         """history, follow_up, overdue or today (an action due today)."""
-        if self.is_done:
-            return "history"
-        if self.date > today():
-            return "follow_up"
-        if self.date < today():
-            return "overdue"
-        return "today"
+        return state_of(self.is_done, self.date, today())
 
     def mark_done(self, done: bool = True) -> None:
         self.is_done = done

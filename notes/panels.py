@@ -5,14 +5,15 @@ from functools import partial
 
 from django.conf import settings
 from django.db.models import Q
+from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 
 from crm import slots
 from crm.pagination import paginate, query_without
 from notes.filters import ContactNoteFilter
-from notes.links import with_links
 from notes.models import Note, NoteType, today
 from notes.quick import log_type_for
+from notes.rows import NoteRows
 
 HOME_LIMIT = 10
 
@@ -27,14 +28,15 @@ def contact_notes(request, contact) -> dict:
     )
     note_filter = ContactNoteFilter(request.GET, queryset=notes)
     page = paginate(request, note_filter.qs, per_page=20)
-    page.object_list = with_links(page.object_list)
+    here = request.get_full_path()
     note_types = list(NoteType.objects.all())  # one query for the filter menu and « Noter un appel »
     return {
         "contact": contact,
         "page": page,
+        "rows": partial(note_rows, request, page, here=here),  # drawn when the page prints it (the template calls it)
         "page_query": query_without(request, "page"),
         "export_query": query_without(request, "page", "tab"),
-        "here": request.get_full_path(),
+        "here": here,
         # The two filter menus are written out by the template: Django's select
         # widget renders a sub-template per option, which cost more than the notes.
         "type_choices": [(str(note_type.pk), note_type.label) for note_type in note_types],
@@ -45,8 +47,12 @@ def contact_notes(request, contact) -> dict:
     }
 
 
-def contact_delete_counts(request, contact) -> dict:
-    return {"counts": [(_("notes"), Note.objects.visible_to(request.user).filter(contact=contact).count())]}
+def note_rows(request, notes, *, here: str) -> str:
+    return NoteRows(user=request.user, csrf_token=get_token(request), here=here).many(notes)
+
+
+def contact_note_count(request, contact) -> int:
+    return Note.objects.visible_to(request.user).filter(contact=contact).count()
 
 
 def first_few(notes) -> dict:
@@ -88,9 +94,7 @@ def pinned_panel(request) -> dict:
 slots.register(slots.CONTACT_TABS, slots.Panel(
     key="notes", label=_("Notes"), template="notes/_contact_tab.html", get_context=contact_notes, order=10,
 ))
-slots.register(slots.CONTACT_DELETE, slots.Panel(
-    key="notes", label=_("Notes"), template="", get_context=contact_delete_counts,
-))
+slots.register(slots.CONTACT_DELETE, slots.Count(key="notes", label=_("notes"), count=contact_note_count))
 for order, (key, label, get_context, empty) in enumerate([
     ("overdue", _("My overdue actions"), overdue_panel, _("Nothing overdue. Well done!")),
     ("today", _("Today"), today_panel, _("Nothing planned today.")),

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from notes import rows
 from notes.access import get_note_for_user
 from notes.calendar_views import entry_for
-from notes.links import with_links
 from notes.models import NoteType
 from notes.quick import log_type_for
 from notes.team_items import TeamItems
@@ -73,7 +72,7 @@ def fragment(request, note, *, shape: str = "", notice: str = "", error: bool = 
         entry = entry_for(note, may_change=may_change, here=here)
         notice_markup = rows.notice_html(notice, error=error)
         return entry.html(notice_markup, menu) if shape == "cal" else entry.row_html(notice_markup, menu)
-    return rows.note_row(with_links([note])[0], user=request.user, csrf_token=get_token(request), here=here,
+    return rows.note_row(note, user=request.user, csrf_token=get_token(request), here=here,
                          notice=notice, error=error)
 
 

@@ -1,200 +1,169 @@
-"""A note as the Notes tab of a contact and the note's own page show it, written in Python.
+"""A note as the Notes tab, the note's own page and « Ma journée » show it.
 
-As a template a row cost about 0.25 ms (a few dozen lookups, filters, tags and
-an include), most of the contact file's time with its 20 notes a page. Here it
-is a few format_html calls (every value escaped), about 0.05 ms. The markup is
-the template's it replaced; the words go through gettext as anywhere else.
+The markup is in templates/notes/rows/. What makes a row cheap is done here, once a page:
+the words every row shares (gettext), the action URLs (one reverse each, notes.links), the four
+state badges and the templates themselves; per note, the facts the row prints (its date, its
+assignee's name, its linked description) are worked out in Python, so the template has no
+lookup, filter or tag beyond printing them and a few {% if %}, and a page's rows are one render
+(NoteRows.many). A row as a template doing all of that itself cost about 0.25 ms; this way the
+contact file (20 notes a page) costs the CPU it cost when the rows were format_html constants
+(within ±5 % at scale L, issue 16).
 """
 
+from dataclasses import asdict
+from urllib.parse import quote
+
+from django.template import Context, engines
 from django.template.defaultfilters import urlize
 from django.utils.formats import time_format
-from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from crm.formatting import format_date
+from crm.links import url_with_pk
+from crm.text import user_name
+from notes.links import NoteLinks
+from notes.states import STATES, translated
 
-# A note's state in colour, by icon and in words (never by colour alone).
-BADGES = {
-    "history": ("success", "bi-check-circle", gettext_lazy("History note")),
-    "follow_up": ("primary", "bi-alarm", gettext_lazy("Follow-up")),
-    "overdue": ("danger", "bi-exclamation-triangle", gettext_lazy("Overdue")),
-    "today": ("warning", "bi-hourglass-split", gettext_lazy("To do today")),
-}
-BADGE_HTML = '<span class="badge text-bg-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>'
+ROWS_TEMPLATE = "notes/rows/note_rows.html"
+HOME_ITEM_TEMPLATE = "notes/rows/home_item.html"
+BADGE_TEMPLATE = "notes/rows/state_badge.html"
+NOTICE_TEMPLATE = "notes/rows/notice.html"
 
-ROW_HTML = """<article class="card mb-2 shadow-sm note-item note-{css}" id="note-{pk}" data-state="{state}">
-  <div class="card-body py-2">
-    <div class="d-flex flex-wrap align-items-center gap-2 mb-1 small">
-      {pinned}{badge}{admin_only}
-      <span class="fw-semibold">{when}</span>
-      <span class="text-secondary">{type}</span>
-      <span class="text-secondary">· {assigned}</span>
-    </div>
-    <div class="note-description">{description}</div>{actions}{notice}
-  </div>
-</article>
-"""
-# Pinned at a glance: a badge with the icon and the word, in a tint no state badge uses.
-PINNED_HTML = ('<span class="badge bg-warning-subtle text-warning-emphasis border border-warning-subtle">'
-               '<i class="bi bi-pin-angle-fill" aria-hidden="true"></i> {}</span>')
-ADMIN_ONLY_HTML = '<span class="badge text-bg-dark"><i class="bi bi-shield-lock" aria-hidden="true"></i> {}</span>'
-# The buttons post (with the CSRF token and the version shown); `next` brings the user back to
-# this note without JavaScript; with htmx the answer is this row again (notes.views.answer).
-ACTIONS_HTML = """
-    <div class="d-flex flex-wrap gap-2 mt-2">
-      <form method="post" action="{done_url}" hx-post="{done_url}" hx-target="#note-{pk}" hx-swap="outerHTML">{hidden}
-        <input type="hidden" name="done" value="{done_value}">
-        <button class="btn btn-sm {done_class}" type="submit"><i class="bi {done_icon}" aria-hidden="true"></i> {done_words}</button>
-      </form>{reschedule}
-      <form method="post" action="{pin_url}">{csrf}
-        <input type="hidden" name="next" value="{next}">
-        <button class="btn btn-sm btn-outline-secondary" type="submit"><i class="bi bi-pin-angle" aria-hidden="true"></i> {pin_words}</button>
-      </form>
-      <a class="btn btn-sm btn-outline-primary" href="{edit_url}"><i class="bi bi-pencil" aria-hidden="true"></i> {edit_words}</a>{delete}
-    </div>"""
-HIDDEN_HTML = ('{}<input type="hidden" name="next" value="{}"><input type="hidden" name="version" value="{}">'
-               '<input type="hidden" name="shape" value="{}">')
-# Tomorrow, next week or a chosen date: one form, the button pressed says which.
-RESCHEDULE_HTML = """
-      <form method="post" action="{url}" hx-post="{url}" hx-target="{target}" hx-swap="outerHTML" class="d-flex flex-wrap gap-1 align-items-center quick-reschedule">{hidden}
-        <button class="btn btn-sm btn-outline-secondary" type="submit" name="when" value="tomorrow"><i class="bi bi-arrow-right" aria-hidden="true"></i> {tomorrow}</button>
-        <button class="btn btn-sm btn-outline-secondary" type="submit" name="when" value="next_week">{next_week}</button>
-        <label class="visually-hidden" for="{prefix}-date-{pk}">{new_date}</label>
-        <input class="form-control form-control-sm quick-date" type="date" name="date" id="{prefix}-date-{pk}">
-        <button class="btn btn-sm btn-outline-secondary" type="submit" name="when" value="date">{move}</button>
-      </form>"""
-NOTICE_HTML = '<p class="small mb-0 mt-1 quick-notice {}" role="{}">{}</p>'
-DELETE_HTML = ('\n      <a class="btn btn-sm btn-outline-danger" href="{}"><i class="bi bi-trash" aria-hidden="true"></i> {}</a>')
-CSRF_HTML = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+
+def template(name: str):
+    """The compiled template (the engine's cached loader keeps it between requests outside debug)."""
+    return engines["django"].engine.get_template(name)
+
+
+def render_fragment(name_or_template, context: dict) -> str:
+    """A template of this module rendered with exactly `context` (no request: rows need no context processor)."""
+    compiled = template(name_or_template) if isinstance(name_or_template, str) else name_or_template
+    return compiled.render(Context(context))
+
+
+def words() -> dict:
+    """The words of a row's buttons and badges in the current language, looked up once a page."""
+    return {
+        "pinned": _("Pinned"), "admin_only": _("Admin only"), "mark_done": _("Mark done"),
+        "mark_not_done": _("Mark not done"), "tomorrow": _("Tomorrow"), "next_week": _("Next week"),
+        "new_date": _("New date"), "move": _("Move"), "pin": _("Pin"), "unpin": _("Unpin"), "edit": _("Edit"),
+        "delete": _("Delete"), "more": _("More actions"),
+    }
+
+
+def badges() -> dict[str, str]:
+    """Each state's badge, in colour, by icon and in words (never by colour alone), in the current language."""
+    badge = template(BADGE_TEMPLATE)
+    return {name: render_fragment(badge, {"state": state}) for name, state in translated().items()}
 
 
 def state_badge(state: str) -> str:
-    colour, icon, words = BADGES[state]
-    return format_html(BADGE_HTML, colour, icon, words)
+    """One state's badge (a page of rows renders them once: badges())."""
+    return render_fragment(BADGE_TEMPLATE, {"state": STATES[state]})
 
 
 def notice_html(notice: str, *, error: bool = False) -> str:
     """What an in-place action says in the item it replaced (read out by screen readers)."""
-    if not notice:
-        return ""
-    return format_html(NOTICE_HTML, "text-danger" if error else "text-success", "alert" if error else "status", notice)
+    return render_fragment(NOTICE_TEMPLATE, {"notice": notice, "error": error}) if notice else ""
 
 
-def hidden_fields(note, *, csrf_token: str, next: str, shape: str) -> str:
-    return format_html(HIDDEN_HTML, format_html(CSRF_HTML, csrf_token), next, note.version, shape)
+class Renderer:
+    """What the renderers of a page's notes look up once: the template, the words, the badges, the states."""
+
+    template_name = ""
+
+    def __init__(self, *, csrf_token: str):
+        self.csrf_token = csrf_token
+        self.template = template(self.template_name)
+        self.words = words()
+        self.badges = badges()
+        self.states = {name: asdict(state) for name, state in translated().items()}  # dicts: see NoteRows.row
 
 
-def reschedule_form(note, *, url: str, hidden: str, target: str, prefix: str) -> str:
-    """The reschedule buttons of an action (a done note is not rescheduled)."""
-    if note.is_done:
-        return ""
-    return format_html(RESCHEDULE_HTML, url=url, hidden=hidden, target=target, prefix=prefix, pk=note.pk,
-                       tomorrow=_("Tomorrow"), next_week=_("Next week"), new_date=_("New date"), move=_("Move"))
+class NoteRows(Renderer):
+    """Renders the rows of a page's notes; what they share is looked up once (see the module's docstring).
+
+    `here` is the page the buttons come back to; `links` makes a note's action URLs (given by a page that
+    already has one, else made here).
+    """
+
+    template_name = ROWS_TEMPLATE
+
+    def __init__(self, *, user, csrf_token: str, here: str, links: NoteLinks | None = None):
+        super().__init__(csrf_token=csrf_token)
+        self.may_change = user.has_perm("notes.change_note")
+        self.here = here
+        self.links = links or NoteLinks()
+        self.context = {"words": self.words, "csrf_token": csrf_token, "may_delete": user.has_perm("notes.delete_note")}
+        self.assigned_words = _("assigned to %(name)s")
+
+    def row(self, note, *, notice: str = "", error: bool = False) -> dict:
+        """What the row of a note prints (templates/notes/rows/note_rows.html). A dict: the template
+        engine reads a key at once, an attribute only after a failed key lookup."""
+        state = note.state
+        when = format_date(note.date)
+        if note.time:
+            when += " · " + time_format(note.time, "TIME_FORMAT")
+        back = f"{self.here}#note-{note.pk}"  # this note on the page, where its buttons come back to
+        return {
+            "pk": note.pk, "state": self.states[state], "badge": self.badges[state], "pinned": note.is_pinned,
+            "admin_only": note.admin_only, "is_done": note.is_done, "when": when, "type": note.type.label,
+            "assigned": self.assigned_words % {"name": user_name(note.assigned_to)},
+            "description": urlize(note.description, autoescape=True),  # the template filter: escapes, then links
+            # Its action URLs and in-place forms, for a user who may change notes.
+            "links": self.links(note.pk) if self.may_change else None, "back": back,
+            "version": note.version,  # posted by its in-place actions: the version shown
+            "notice": notice, "error": error,  # what an in-place action says
+        }
+
+    def __call__(self, note, *, notice: str = "", error: bool = False) -> str:
+        """One note's row (its page, the answer to an in-place action)."""
+        return render_fragment(self.template, {**self.context, "rows": [self.row(note, notice=notice, error=error)]})
+
+    def many(self, notes) -> str:
+        """The rows of these notes, at once."""
+        return render_fragment(self.template, {**self.context, "rows": [self.row(note) for note in notes]})
 
 
 def note_row(note, *, user, csrf_token: str, here: str, notice: str = "", error: bool = False) -> str:
-    """The row of a note that has .links (notes.links.with_links); `here` is the page to come back to."""
-    state = note.state
-    when = format_date(note.date)
-    if note.time:
-        when += " · " + time_format(note.time, "TIME_FORMAT")
-    assignee = note.assigned_to.get_full_name() or note.assigned_to.username
-    return format_html(
-        ROW_HTML, css=state.replace("_", ""), pk=note.pk, state=state,
-        pinned=format_html(PINNED_HTML, _("Pinned")) if note.is_pinned else "",
-        badge=state_badge(state),
-        admin_only=format_html(ADMIN_ONLY_HTML, _("Admin only")) if note.admin_only else "",
-        when=when, type=note.type.label, assigned=_("assigned to %(name)s") % {"name": assignee},
-        description=urlize(note.description, autoescape=True),  # the template filter: escapes, then links
-        actions=actions(note, user=user, csrf_token=csrf_token, here=here) if user.has_perm("notes.change_note") else "",
-        notice=notice_html(notice, error=error),
-    )
+    """One note's row on its own (its page, the answer to an in-place action); `here` is the page to come back to."""
+    return NoteRows(user=user, csrf_token=csrf_token, here=here)(note, notice=notice, error=error)
 
 
-def actions(note, *, user, csrf_token: str, here: str) -> str:
-    links = note.links
-    done = (("btn-outline-secondary", "bi-arrow-counterclockwise", _("Mark not done")) if note.is_done
-            else ("btn-outline-success", "bi-check-lg", _("Mark done")))
-    delete = format_html(DELETE_HTML, links["delete"], _("Delete")) if user.has_perm("notes.delete_note") else ""
-    back = f"{here}#note-{note.pk}"
-    hidden = hidden_fields(note, csrf_token=csrf_token, next=back, shape="row")
-    return format_html(
-        ACTIONS_HTML, csrf=format_html(CSRF_HTML, csrf_token), next=back, pk=note.pk, hidden=hidden,
-        done_url=links["done"], done_value="0" if note.is_done else "1",
-        done_class=done[0], done_icon=done[1], done_words=done[2],
-        reschedule=reschedule_form(note, url=links["reschedule"], hidden=hidden, target=f"#note-{note.pk}",
-                                   prefix="row"),
-        pin_url=links["pin"], pin_words=_("Unpin") if note.is_pinned else _("Pin"),
-        edit_url=links["edit"], edit_words=_("Edit"), delete=delete,
-    )
-
-
-# A note on « Ma journée »: its state, its contact, its first words, and what can be done at once.
-HOME_ITEM_HTML = """<li class="py-2 border-bottom note-{css} ps-2 home-item" data-note="{pk}" data-state="{state}">
-    <div class="small d-flex flex-wrap gap-2 align-items-center">
-      {badge}
-      <span class="fw-semibold">{when}</span>
-      <span class="text-secondary">{type}</span>{assignee}
-    </div>
-    <a href="{contact_url}" class="fw-semibold">{contact}</a>
-    <div class="small text-truncate">{text}</div>{actions}{notice}{menu}
-  </li>"""
-HOME_ASSIGNEE_HTML = '\n      <span class="text-secondary">· {}</span>'
-# One form for the item's buttons (its hidden fields once: 40 items a page); each button posts
-# where it says (formaction without JavaScript, hx-post with it).
-HOME_ACTIONS_HTML = """
-    <form method="post" action="{done_url}" class="d-flex flex-wrap gap-1 mt-1 quick-actions" hx-target="closest li" hx-swap="outerHTML">{hidden}<input type="hidden" name="done" value="{done_value}">
-      <button class="btn btn-sm {done_class}" type="submit" hx-post="{done_url}"><i class="bi {done_icon}" aria-hidden="true"></i> {done_words}</button>{tomorrow}
-      <a class="btn btn-sm btn-outline-secondary" href="{menu_url}?next={back}" hx-get="{menu_url}?shape=home"><i class="bi bi-three-dots" aria-hidden="true"></i> {more}</a>
-    </form>"""
-HOME_TOMORROW_HTML = """
-      <button class="btn btn-sm btn-outline-secondary" type="submit" formaction="{url}" hx-post="{url}" name="when" value="tomorrow"><i class="bi bi-arrow-right" aria-hidden="true"></i> {words}</button>"""
-
-
-class HomeItems:
+class HomeItems(Renderer):
     """Renders the notes of « Ma journée » (and of the team view): what they share is looked up once a page."""
 
+    template_name = HOME_ITEM_TEMPLATE
+
     def __init__(self, request, *, csrf_token: str, back: str | None = None, show_assignee: bool = False):
-        from urllib.parse import quote
-
-        from crm.links import url_with_pk
-
+        super().__init__(csrf_token=csrf_token)
         self.may_change = request.user.has_perm("notes.change_note")
-        self.csrf_token = csrf_token
         self.back = back or request.get_full_path()
-        self.quoted_back = quote(self.back)
         self.show_assignee = show_assignee
         self.urls = {key: url_with_pk(name) for key, name in
                      (("done", "notes:toggle_done"), ("reschedule", "notes:reschedule"), ("menu", "notes:actions"))}
+        self.context = {"words": self.words, "csrf_token": csrf_token, "back_path": self.back, "back": quote(self.back)}
 
-    def __call__(self, note, *, notice: str = "", error: bool = False, menu: str = "") -> str:
+    def item(self, note, *, menu: str = "") -> dict:
+        """What a note on « Ma journée » prints (templates/notes/rows/home_item.html)."""
         state = note.state
         when = format_date(note.date, "SHORT_DATE_FORMAT")
         if note.time:
             when += " " + time_format(note.time, "TIME_FORMAT")
-        assignee = ""
-        if self.show_assignee:
-            assignee = format_html(HOME_ASSIGNEE_HTML, note.assigned_to.get_full_name() or note.assigned_to.username)
-        return format_html(
-            HOME_ITEM_HTML, css=state.replace("_", ""), pk=note.pk, state=state, badge=state_badge(state), when=when,
-            type=note.type.label, assignee=assignee,
-            contact_url=f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}", contact=note.contact.name,
-            # With its menu open, the item's own buttons would repeat the menu's first ones.
-            text=Truncator(note.description).chars(120),
-            actions=self.actions(note) if self.may_change and not menu else "",
-            notice=notice_html(notice, error=error), menu=menu,
-        )
+        # With its menu open, the item's own buttons would repeat the menu's first ones.
+        actions = self.may_change and not menu
+        return {
+            "pk": note.pk, "state": self.states[state], "badge": self.badges[state], "is_done": note.is_done,
+            "when": when, "type": note.type.label,
+            "assignee": user_name(note.assigned_to) if self.show_assignee else "",  # "" on the user's own page
+            "contact": note.contact.name, "contact_url": f"{note.contact.get_absolute_url()}?tab=notes#note-{note.pk}",
+            "text": Truncator(note.description).chars(120), "actions": actions,
+            "version": note.version,
+            "done_url": self.urls["done"](note.pk), "reschedule_url": self.urls["reschedule"](note.pk),
+            "menu_url": self.urls["menu"](note.pk),
+        }
 
-    def actions(self, note) -> str:
-        hidden = hidden_fields(note, csrf_token=self.csrf_token, next=self.back, shape="home")
-        done = (("btn-outline-secondary", "bi-arrow-counterclockwise", _("Mark not done")) if note.is_done
-                else ("btn-outline-success", "bi-check-lg", _("Mark done")))
-        tomorrow = "" if note.is_done else format_html(
-            HOME_TOMORROW_HTML, url=self.urls["reschedule"](note.pk), words=_("Tomorrow"))
-        return format_html(
-            HOME_ACTIONS_HTML, done_url=self.urls["done"](note.pk), hidden=hidden,
-            done_value="0" if note.is_done else "1", done_class=done[0], done_icon=done[1], done_words=done[2],
-            tomorrow=tomorrow, menu_url=self.urls["menu"](note.pk), back=self.quoted_back, more=_("More actions"),
-        )
+    def __call__(self, note, *, notice: str = "", error: bool = False, menu: str = "") -> str:
+        return render_fragment(self.template, {**self.context, "item": self.item(note, menu=menu), "notice": notice,
+                                               "error": error, "menu": menu})

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm.text import user_name
+from notes import states
 from notes.models import Note, today
 from notes.team_items import TeamItems
 
@@ -135,4 +136,5 @@ def team_day(request):
         # variable missing from the context costs an exception each time it is looked up).
         "may_change": request.user.has_perm("notes.change_note"), "quoted_back": quote(request.get_full_path()),
         "notice": "", "menu": "",
+        "states": states.STATES,  # the count badges wear their state's colour and icon
     })

@@ -15,7 +15,6 @@ from notes import quick
 from notes.access import get_note_for_user
 from notes.forms import DoneForm, LogForm, NoteForm, RescheduleForm
 from notes.history import note_history
-from notes.links import with_links
 from notes.models import Note
 from notes.quick_answers import (
     NEW_ROW_HTML,
@@ -64,7 +63,6 @@ def note_detail(request, pk):
     # The note's history is shown only here, behind the same visibility rule
     # (and without its admin-only versions for those who may not see them).
     entries = note_history(request.user, note)
-    with_links([note])
     return render(request, "notes/note_detail.html", {"note": note, "contact": note.contact, "data": {"entries": entries}})
 
 

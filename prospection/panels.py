@@ -23,8 +23,8 @@ def contact_tab_context(request, contact) -> dict:
     return context
 
 
-def contact_delete_counts(request, contact) -> dict:
-    return {"counts": [(_("sales opportunities"), Opportunity.objects.filter(contact=contact).count())]}
+def contact_opportunity_count(request, contact) -> int:
+    return Opportunity.objects.filter(contact=contact).count()
 
 
 def home_context(request) -> dict | None:
@@ -42,9 +42,8 @@ slots.register(slots.CONTACT_TABS, Panel(
     key="prospection", label=_("Prospection"), template="prospection/_contact_tab.html",
     get_context=contact_tab_context, order=20,
 ))
-slots.register(slots.CONTACT_DELETE, Panel(
-    key="prospection", label=_("Sales opportunities"), template="",
-    get_context=contact_delete_counts, order=20,
+slots.register(slots.CONTACT_DELETE, slots.Count(
+    key="prospection", label=_("sales opportunities"), count=contact_opportunity_count, order=20,
 ))
 slots.register(slots.HOME, Panel(
     key="prospection", label=_("My open opportunities"), template="prospection/_home_panel.html",

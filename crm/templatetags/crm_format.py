@@ -2,6 +2,7 @@ from django import template
 
 from crm import formatting
 from crm.formatting import format_money, format_number
+from crm.text import user_name as display_name
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def format_date(value, fmt="DATE_FORMAT"):
     Every date a template writes goes through here (crm.formatting.format_date), not |date.
     """
     return formatting.format_date(value, fmt)
+
+
+@register.filter
+def user_name(user):
+    """{{ note.assigned_to|user_name }} → the name people see for a user (crm.text.user_name); "" for nobody."""
+    return display_name(user) if user else ""

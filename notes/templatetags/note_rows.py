@@ -14,9 +14,9 @@ def note_row(context, note):
 
 
 @register.simple_tag
-def state_badge(note):
-    """{% state_badge note %}: the note's state in colour, by icon and in words."""
-    return rows.state_badge(note.state)
+def state_badge(note_or_state):
+    """{% state_badge note %} or {% state_badge "overdue" %}: the state in colour, by icon and in words."""
+    return rows.state_badge(getattr(note_or_state, "state", note_or_state))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 import pytest
 
 from crm import slots
@@ -8,25 +6,22 @@ from tests.factories import ContactFactory, ContactPersonFactory, UserFactory
 
 
 @pytest.fixture
-def no_slots(monkeypatch):
+def no_slots():
     """The contact pages with no tab or delete count from other apps, so query counts are ours."""
-    monkeypatch.setattr(slots, "_registry", defaultdict(dict))
+    with slots.isolated():
+        yield
 
 
 @pytest.fixture
-def fake_slots(monkeypatch):
+def fake_slots():
     """One tab and one delete count registered the way another app would."""
-    registry = defaultdict(dict)
-    monkeypatch.setattr(slots, "_registry", registry)
-    slots.register(slots.CONTACT_TABS, slots.Panel(
-        key="fake", label="Onglet de test", template="contacts/_status_badge.html",
-        get_context=lambda request, contact: {"contact": contact},
-    ))
-    slots.register(slots.CONTACT_DELETE, slots.Panel(
-        key="fake", label="", template="",
-        get_context=lambda request, contact: {"counts": [("widgets", 7)]},
-    ))
-    return registry
+    with slots.isolated():
+        slots.register(slots.CONTACT_TABS, slots.Panel(
+            key="fake", label="Onglet de test", template="contacts/_status_badge.html",
+            get_context=lambda request, contact: {"contact": contact},
+        ))
+        slots.register(slots.CONTACT_DELETE, slots.Count(key="fake", label="widgets", count=lambda request, contact: 7))
+        yield
 
 
 @pytest.fixture
