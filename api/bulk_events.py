@@ -81,6 +81,15 @@ def import_written(sender, reason: str, since, **kwargs):
             done = rows.filter(history_type="~", is_done=True).annotate(was_done=Subquery(before)).filter(
                 was_done=False)
             queue_set("note.done", "note", model.objects.filter(pk__in=done.values("id")))
+        if kind == "opportunity":
+            # Won or lost now, and not before the import (a new one created closed counts: the pages'
+            # rule in api.events.opportunity_saved).
+            was = (model.history.filter(id=OuterRef("id"), history_date__lt=since)
+                   .order_by("-history_date", "-history_id").values("stage__outcome")[:1])
+            for outcome in ("won", "lost"):
+                closed = rows.filter(stage__outcome=outcome).annotate(was=Subquery(was)).filter(
+                    Q(was__isnull=True) | ~Q(was=outcome))
+                queue_set(f"opportunity.{outcome}", kind, model.objects.filter(pk__in=closed.values("id")))
 
 
 writes.bulk_changing.connect(bulk_changing, dispatch_uid="api.bulk_changing")

@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
@@ -216,3 +217,28 @@ def test_an_import_from_the_page_delivers_its_events_too(manager_client, manager
     run_jobs()
     public = Note.objects.get(contact=contact, description="Rappeler")
     assert received(receiver) == [("note.created", public.pk)]
+
+
+@pytest.mark.skipif(not settings.PROSPECTION_ENABLED, reason="prospection module off")
+def test_an_import_that_closes_opportunities_sends_won_and_lost_once(note_contacts, rep, receiver, tmp_path):
+    from prospection.models import Opportunity
+
+    hook(rep, receiver.url, ["opportunity.won", "opportunity.lost"])
+    path = tmp_path / "opportunities.csv"
+    path.write_text("Contact;Objet;Étape;Représentant\nFR-1;Refonte du site;Négociation;rep\n"
+                    "FR-1;Vitrine;Négociation;rep\n", encoding="utf-8")
+    run_import("import_opportunities", path)
+    run_jobs()
+    assert received(receiver) == []
+    path.write_text("Contact;Objet;Étape;Représentant;Raison de la perte\nFR-1;Refonte du site;Gagnée;rep;\n"
+                    "FR-1;Vitrine;Perdue;rep;Prix\nFR-1;Boutique;Gagnée;rep;\n", encoding="utf-8")
+    run_import("import_opportunities", path, update=True)
+    run_jobs()
+    ids = dict(Opportunity.objects.values_list("subject", "pk"))
+    assert received(receiver) == sorted([("opportunity.won", ids["Refonte du site"]), ("opportunity.won", ids["Boutique"]),
+                                         ("opportunity.lost", ids["Vitrine"])])
+    receiver.received.clear()
+    path.write_text("Contact;Objet;Étape;Représentant;Valeur\nFR-1;Refonte du site;Gagnée;rep;5000\n", encoding="utf-8")
+    run_import("import_opportunities", path, update=True)  # still won: updated, not won again
+    run_jobs()
+    assert received(receiver) == []
