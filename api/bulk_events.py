@@ -1,4 +1,4 @@
-"""Webhook events of the set-based writers (bulk changes, imports): a few statements, not one per record.
+"""Webhook events of the set-based writers (bulk changes, imports and their undo): a few statements, not one per record.
 
 Those writers send no model signals (api/events.py listens to those): they send crm.writes'
 signals, inside their transaction. For each webhook that wants an event, the ids of the
@@ -92,5 +92,26 @@ def import_written(sender, reason: str, since, **kwargs):
                 queue_set(f"opportunity.{outcome}", kind, model.objects.filter(pk__in=closed.values("id")))
 
 
+def bulk_deleting(sender, objects, **kwargs):
+    """An import's undo, before it deletes these records: "<kind>.deleted" with each one as it was
+    (nothing is left to read afterwards), for what the webhook's owner may see; a job per BATCH."""
+    from api.events import may_see, serialize
+    from api.models import WebhookDelivery
+    from api.tasks import deliver_rest
+
+    kind = next((name for name, model in KINDS_BY_NAME.items() if model is sender), None)
+    hooks = [hook for hook in active_hooks() if f"{kind}.deleted" in hook.events] if kind else []
+    if not hooks:
+        return
+    event, records = f"{kind}.deleted", [serialize(kind, instance) for instance in objects]
+    for hook in hooks:
+        deliveries = WebhookDelivery.objects.bulk_create([
+            WebhookDelivery(webhook=hook, event=event, payload={"event": event, "data": data})
+            for data in records if may_see(hook.owner, kind, data)])
+        for start in range(0, len(deliveries), BATCH):
+            deliver_rest.enqueue([delivery.pk for delivery in deliveries[start:start + BATCH]])
+
+
 writes.bulk_changing.connect(bulk_changing, dispatch_uid="api.bulk_changing")
+writes.bulk_deleting.connect(bulk_deleting, dispatch_uid="api.bulk_deleting")
 writes.import_written.connect(import_written, dispatch_uid="api.import_written")

@@ -15,3 +15,7 @@ bulk_changing = Signal()
 # importer's class, reason=the change reason of the history rows it wrote ("import 12"),
 # since=a moment before its first write.
 import_written = Signal()
+
+# dataimport.undo, before each chunk's DELETE: sender=the model, objects=the instances about to go
+# (their fields still loaded: a receiver can say what was deleted).
+bulk_deleting = Signal()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm import audit
+from crm import audit, writes
 from crm.importing import bulk_sql, engine
 from dataimport.importers import history_models
 from dataimport.models import ImportRun
@@ -161,6 +161,9 @@ class ModelUndo:
                 changes.append((obj, fields))
                 touched.add(getattr(obj, "contact_id", obj.pk))
             bulk_sql.update_changed(self.model, changes)
+            if self.model._meta.model_name not in {"contact", "contactperson"}:  # contacts: undo_import
+                writes.bulk_changing.send(sender=self.model, ids=[obj.pk for obj, fields in changes if fields],
+                                          values={})
             restored += len(changes)
             self.done(len(chunk))
         if missing:
@@ -175,6 +178,7 @@ class ModelUndo:
         manager = self.model._default_manager
         for chunk in chunks(self.created):
             objects = list(manager.filter(pk__in=chunk))
+            writes.bulk_deleting.send(sender=self.model, objects=objects)
             bulk_sql.record_history(self.history, objects, "-")
             parents |= {obj.contact_id for obj in objects if hasattr(obj, "contact_id")}
             manager.filter(pk__in=chunk)._raw_delete(manager.db)
@@ -207,21 +211,29 @@ def undo_import(run: ImportRun, *, user, before_commit=(), progress=None) -> dic
         done = Done(progress)
         for plan in plans:
             plan.done = done
+        changed_contacts = set()  # put back, or their people: "contact.updated" for webhooks
         for plan in plans:
             restored, contacts = plan.restore(now)
             counts[plan.name] = {"restored": restored, "deleted": 0}
             if plan.model._meta.model_name in {"contact", "contactperson"}:
                 touched |= contacts
+                changed_contacts |= contacts
         for plan in plans:  # children first
             deleted, parents = plan.delete()
             counts[plan.name]["deleted"] = deleted
             touched |= parents
+            if plan.model._meta.model_name == "contactperson":
+                changed_contacts |= parents
             if plan.model._meta.model_name == "contact":
                 deleted_contacts = plan.created
         if touched - deleted_contacts:
             from contacts import searchable  # the one place a contact's search text is built
 
             searchable.refresh(touched - deleted_contacts)
+        if changed_contacts - deleted_contacts:
+            from contacts.models import Contact
+
+            writes.bulk_changing.send(sender=Contact, ids=sorted(changed_contacts - deleted_contacts), values={})
         run.undone_at, run.undone_by = now, user if getattr(user, "is_authenticated", False) else None
         run.save(update_fields=["undone_at", "undone_by"])
         audit.record(user, "undo_import", run.target, sum(sum(count.values()) for count in counts.values()))

@@ -242,3 +242,38 @@ def test_an_import_that_closes_opportunities_sends_won_and_lost_once(note_contac
     run_import("import_opportunities", path, update=True)  # still won: updated, not won again
     run_jobs()
     assert received(receiver) == []
+
+
+def test_undoing_an_import_sends_deleted_with_the_record_and_updated_for_what_it_puts_back(
+        note_contacts, rep, manager, receiver, tmp_path):
+    from dataimport.models import ImportRun
+    from dataimport.undo import undo_import
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("Nom;Référence;Ville\nBoulangerie Saint-Roch;FR-1;Laval\nNouvelle;FR-9;Québec\n", encoding="utf-8")
+    run_import("import_contacts", path, update=True)
+    created = Contact.objects.get(external_ref="FR-9")
+    hook(rep, receiver.url, ["contact.deleted", "contact.updated"])
+    undo_import(ImportRun.objects.latest("pk"), user=manager)
+    run_jobs()
+    assert received(receiver) == sorted([("contact.deleted", created.pk), ("contact.updated", note_contacts[0].pk)])
+    [deleted] = [json.loads(request["body"]) for request in receiver.received
+                 if json.loads(request["body"])["event"] == "contact.deleted"]
+    assert deleted["data"]["name"] == "Nouvelle" and not Contact.objects.filter(pk=created.pk).exists()
+
+
+def test_a_refused_undo_queues_nothing(note_contacts, rep, manager, tmp_path):
+    from dataimport.models import ImportRun
+    from dataimport.undo import UndoRefused, undo_import
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("Nom;Référence\nNouvelle;FR-9\n", encoding="utf-8")
+    run_import("import_contacts", path)
+    hook(rep, "http://127.0.0.1:9/", ["contact.deleted"])
+    contact = Contact.objects.get(external_ref="FR-9")
+    contact.name = "Renommée depuis"
+    contact.save()
+    with pytest.raises(UndoRefused):
+        undo_import(ImportRun.objects.latest("pk"), user=manager)
+    assert not WebhookDelivery.objects.filter(event="contact.deleted").exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="deliver_rest").exists()
