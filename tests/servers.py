@@ -232,3 +232,30 @@ class Browser:
 
     def cookie(self, name: str) -> str | None:
         return next((cookie.value for cookie in self.jar if cookie.name == name), None)
+
+
+def kill_worker_during(env: dict[str, str], progress_dir: Path, database: Path, job_id: str, reached) -> dict:
+    """Start a real `db_worker`, wait (up to 2 minutes) until the job's progress satisfies `reached`
+    (a function of the progress dict), then SIGKILL the worker; the progress it had reached."""
+    import signal
+
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    progress = FileBasedCache(str(progress_dir), {})
+    key = f"relance-job:{database}:{job_id}:progress"
+    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "-v", "0"], cwd=BASE_DIR,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline, seen = time.monotonic() + 120, {}
+        while time.monotonic() < deadline:
+            seen = progress.get(key) or {}
+            if reached(seen):
+                break
+            assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
+            time.sleep(0.02)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    return seen

@@ -1,15 +1,7 @@
 """A worker killed (SIGKILL, a real process) while it writes a background export leaves no file offered,
 and the job is then marked failed."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
-from django.core.cache.backends.filebased import FileBasedCache
-
-from tests.servers import BASE_DIR, manage, production_env
+from tests.servers import kill_worker_during, manage, production_env
 
 SETUP = """
 from contacts.models import Contact
@@ -46,25 +38,10 @@ def test_a_worker_killed_mid_export_leaves_no_file_and_the_job_failed(tmp_path):
                          JOB_PROGRESS_DIR=str(tmp_path / "progress"), JOB_LEASE_SECONDS="2")
     manage(env, "migrate", "-v", "0")
     job_id = shell(env, SETUP % {"contacts": 60000}).splitlines()[-1]
-    progress = FileBasedCache(str(tmp_path / "progress"), {})
-    key = f"relance-job:{tmp_path / 'db.sqlite3'}:{job_id}:progress"
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "-v", "0"], cwd=BASE_DIR,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        seen = {}
-        while time.monotonic() < deadline:
-            seen = progress.get(key) or {}
-            if seen.get("phase") == "export" and 0 < seen.get("done", 0) < seen.get("total", 0):
-                break
-            assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
-            time.sleep(0.02)
-        assert seen.get("phase") == "export", seen
-        os.kill(worker.pid, signal.SIGKILL)  # half the rows written to its temporary file
-        worker.wait(10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
+    # Killed half the rows written to its temporary file.
+    seen = kill_worker_during(env, tmp_path / "progress", tmp_path / "db.sqlite3", job_id,
+                              lambda seen: seen.get("phase") == "export" and 0 < seen.get("done", 0) < seen.get("total", 0))
+    assert seen.get("phase") == "export", seen
     running, expired = shell(env, AFTER).splitlines()[-2:]
     assert running == "running 0"
     assert expired == "failed 0 None"

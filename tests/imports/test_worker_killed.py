@@ -1,15 +1,7 @@
 """A worker killed (SIGKILL, a real process) in the middle of an import's write pass leaves nothing
 written, and the job is then marked failed, with its import in the log."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
-from django.core.cache.backends.filebased import FileBasedCache
-
-from tests.servers import BASE_DIR, manage, production_env
+from tests.servers import kill_worker_during, manage, production_env
 
 SETUP = """
 import io, random, csv
@@ -53,25 +45,10 @@ def test_a_worker_killed_mid_import_leaves_the_counts_unchanged_and_the_job_fail
                          JOB_PROGRESS_DIR=str(tmp_path / "progress"), JOB_LEASE_SECONDS="2")
     manage(env, "migrate", "-v", "0")
     job_id = shell(env, SETUP % {"contacts": 10000}).splitlines()[-1]
-    progress = FileBasedCache(str(tmp_path / "progress"), {})
-    key = f"relance-job:{tmp_path / 'db.sqlite3'}:{job_id}:progress"
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "-v", "0"], cwd=BASE_DIR,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        seen = {}
-        while time.monotonic() < deadline:
-            seen = progress.get(key) or {}
-            if seen.get("phase") == "write" and seen.get("done", 0) > 0:
-                break
-            assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
-            time.sleep(0.02)
-        assert seen.get("phase") == "write", seen
-        os.kill(worker.pid, signal.SIGKILL)  # inside the import's transaction, rows already sent
-        worker.wait(10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
+    # Killed inside the import's transaction, rows already sent.
+    seen = kill_worker_during(env, tmp_path / "progress", tmp_path / "db.sqlite3", job_id,
+                              lambda seen: seen.get("phase") == "write" and seen.get("done", 0) > 0)
+    assert seen.get("phase") == "write", seen
     counts, expired = shell(env, AFTER).splitlines()[-2:]
     assert counts == "0 0 running running"
     assert expired == "failed failed 0"
