@@ -21,12 +21,12 @@ from django.db import connections
 from django.db.models import F, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from contacts.models import Contact
 from crm.formatting import format_date, format_money, format_percent
+from crm.links import url_with_pk
 from crm.text import user_name
 from prospection.models import Opportunity, Stage
 
@@ -119,14 +119,6 @@ def first_cards(opportunities, stage_ids, per_column: int = CARDS_PER_COLUMN) ->
     return cards
 
 
-def _url_with_pk(name: str, suffix: str = ""):
-    """reverse(name, args=[pk]) + suffix as a function, escaped for HTML: reversed and escaped once (the URL's
-    language and script prefix included)."""
-    head, tail = reverse(name, args=[987654321]).split("987654321")  # a primary key no row has
-    head, tail = escape(head), escape(tail + suffix)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def escape(text) -> str:
     """Text for HTML, quotes included: django.utils.html.escape's output."""
     return html.escape(str(text))
@@ -199,9 +191,9 @@ class CardWriter:
         # Escaped once: the card's subject, escaped, goes in their %(subject)s.
         self.stage_of = escape(gettext("Stage of “%(subject)s”"))
         self.move_to = escape(gettext("Move “%(subject)s” to the stage chosen in the menu"))
-        self.opportunity_url = _url_with_pk("prospection:update")
-        self.contact_url = _url_with_pk("contacts:detail", "?tab=prospection#contact-tabs")
-        self.move_url = _url_with_pk("prospection:board_move")
+        self.opportunity_url = url_with_pk("prospection:update", for_html=True)
+        self.contact_url = url_with_pk("contacts:detail", "?tab=prospection#contact-tabs", for_html=True)
+        self.move_url = url_with_pk("prospection:board_move", for_html=True)
         self.stage_labels = [(stage.pk, escape(stage.label)) for stage in move_stages]
         self.options_of = {}
 
