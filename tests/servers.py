@@ -259,3 +259,8 @@ def kill_worker_during(env: dict[str, str], progress_dir: Path, database: Path, 
         if worker.poll() is None:
             worker.kill()
     return seen
+
+
+def manage_shell(env: dict[str, str], code: str) -> str:
+    """What `manage.py shell -c code` printed, stripped."""
+    return manage(env, "shell", "-c", code).strip()

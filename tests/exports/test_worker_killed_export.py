@@ -1,7 +1,7 @@
 """A worker killed (SIGKILL, a real process) while it writes a background export leaves no file offered,
 and the job is then marked failed."""
 
-from tests.servers import kill_worker_during, manage, production_env
+from tests.servers import kill_worker_during, manage, manage_shell, production_env
 
 SETUP = """
 from contacts.models import Contact
@@ -29,19 +29,15 @@ print(job.status, Upload.objects.filter(is_export=True).count(), job.upload_id)
 """
 
 
-def shell(env, code: str) -> str:
-    return manage(env, "shell", "-c", code).strip()
-
-
 def test_a_worker_killed_mid_export_leaves_no_file_and_the_job_failed(tmp_path):
     env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                          JOB_PROGRESS_DIR=str(tmp_path / "progress"), JOB_LEASE_SECONDS="2")
     manage(env, "migrate", "-v", "0")
-    job_id = shell(env, SETUP % {"contacts": 60000}).splitlines()[-1]
+    job_id = manage_shell(env, SETUP % {"contacts": 60000}).splitlines()[-1]
     # Killed half the rows written to its temporary file.
     seen = kill_worker_during(env, tmp_path / "progress", tmp_path / "db.sqlite3", job_id,
                               lambda seen: seen.get("phase") == "export" and 0 < seen.get("done", 0) < seen.get("total", 0))
     assert seen.get("phase") == "export", seen
-    running, expired = shell(env, AFTER).splitlines()[-2:]
+    running, expired = manage_shell(env, AFTER).splitlines()[-2:]
     assert running == "running 0"
     assert expired == "failed 0 None"

@@ -1,7 +1,7 @@
 """A worker killed (SIGKILL, a real process) in the middle of an import's write pass leaves nothing
 written, and the job is then marked failed, with its import in the log."""
 
-from tests.servers import kill_worker_during, manage, production_env
+from tests.servers import kill_worker_during, manage, manage_shell, production_env
 
 SETUP = """
 import io, random, csv
@@ -36,19 +36,15 @@ print(job.status, ImportRun.objects.get().status, Contact.objects.count())
 """
 
 
-def shell(env, code: str) -> str:
-    return manage(env, "shell", "-c", code).strip()
-
-
 def test_a_worker_killed_mid_import_leaves_the_counts_unchanged_and_the_job_failed(tmp_path):
     env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                          JOB_PROGRESS_DIR=str(tmp_path / "progress"), JOB_LEASE_SECONDS="2")
     manage(env, "migrate", "-v", "0")
-    job_id = shell(env, SETUP % {"contacts": 10000}).splitlines()[-1]
+    job_id = manage_shell(env, SETUP % {"contacts": 10000}).splitlines()[-1]
     # Killed inside the import's transaction, rows already sent.
     seen = kill_worker_during(env, tmp_path / "progress", tmp_path / "db.sqlite3", job_id,
                               lambda seen: seen.get("phase") == "write" and seen.get("done", 0) > 0)
     assert seen.get("phase") == "write", seen
-    counts, expired = shell(env, AFTER).splitlines()[-2:]
+    counts, expired = manage_shell(env, AFTER).splitlines()[-2:]
     assert counts == "0 0 running running"
     assert expired == "failed failed 0"
