@@ -24,6 +24,11 @@ from notes.models import Note
 BATCH = 1000
 
 
+def kind_of(model) -> str | None:
+    """The webhooks' name for a model's records ("contact", "note", "opportunity"); None for others."""
+    return next((name for name, kind_model in KINDS_BY_NAME.items() if kind_model is model), None)
+
+
 def visible_ids(kind: str, owner, records, known_ids=None) -> list[int]:
     """The ids of these records (a queryset of the kind's model) the webhook's owner may see: what the
     pages show them. No query when the rule is only a permission and the ids are known already."""
@@ -51,7 +56,7 @@ def queue_set(event: str, kind: str, records, known_ids=None) -> None:
 def bulk_changing(sender, ids, values, **kwargs):
     """A bulk change (crm.bulk), before its UPDATE: "<kind>.updated", and "note.done" for the open
     notes it marks done."""
-    kind = next((name for name, model in KINDS_BY_NAME.items() if model is sender), None)
+    kind = kind_of(sender)
     if kind is None:
         return
     records = sender.objects.filter(pk__in=ids)
@@ -99,7 +104,7 @@ def bulk_deleting(sender, objects, **kwargs):
     from api.models import WebhookDelivery
     from api.tasks import deliver_rest
 
-    kind = next((name for name, model in KINDS_BY_NAME.items() if model is sender), None)
+    kind = kind_of(sender)
     hooks = [hook for hook in active_hooks() if f"{kind}.deleted" in hook.events] if kind else []
     if not hooks:
         return
